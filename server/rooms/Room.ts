@@ -1,0 +1,317 @@
+import * as Y from 'yjs';
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
+import { CloseCode } from '../../shared/closeCodes.ts';
+import {
+  decodeMessage,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  ProtocolError,
+} from '../../shared/protocol.ts';
+import type { Logger } from '../logger.ts';
+import type { DocStore } from '../storage/DocStore.ts';
+import { isTransactionOrigin, LOAD_ORIGIN, SERVER_ORIGIN, type TransactionOrigin } from './origins.ts';
+import type { RoomSocket } from './RoomSocket.ts';
+
+export interface RoomOptions {
+  name: string;
+  store: DocStore;
+  logger: Logger;
+  /** Log entries after which the log is folded into the snapshot. */
+  compactAfterUpdates: number;
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+/** The encoding of an empty state vector: what a client that holds nothing sends. */
+const isEmptyStateVector = (stateVector: Uint8Array) =>
+  stateVector.byteLength === 1 && stateVector[0] === 0;
+
+/** A Yjs update that changes nothing (no structs, no deletions), e.g. an up-to-date step 2. */
+const isEmptyUpdate = (decoded: ReturnType<typeof Y.decodeUpdate>) =>
+  decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+
+/**
+ * One loaded document: its Y.Doc, its awareness, and the sockets editing it.
+ *
+ * Durability rule: a client's update is committed to the store *before* it is applied to
+ * the Y.Doc, and only the Y.Doc's own `update` event broadcasts. So the Y.Doc never holds
+ * anything the store lacks, and nothing any client receives (a broadcast, a step 2, the
+ * cached full state) can be lost by a crash.
+ */
+export class Room {
+  readonly name: string;
+  private readonly doc: Y.Doc;
+  private readonly awareness: Awareness;
+  private readonly store: DocStore;
+  private readonly logger: Logger;
+  private readonly compactAfterUpdates: number;
+
+  /** Each socket with the awareness client IDs it announced (removed when it leaves). */
+  private readonly sessions = new Map<RoomSocket, Set<number>>();
+  /** Appends not yet settled; flushing waits for them. */
+  private readonly inflightWrites = new Set<Promise<void>>();
+  /** Encoded once per document version and shared by every joining socket. */
+  private cachedFullState: Uint8Array | null = null;
+  private cachedStateVector: Uint8Array | null = null;
+  /** Highest store sequence number applied to `doc`: compaction may drop up to it. */
+  private appliedThroughSeq: number;
+  /** Log entries written since the last snapshot. */
+  private logLength: number;
+  private compaction: Promise<void> | null = null;
+  private destroyed = false;
+
+  private constructor(options: RoomOptions, doc: Y.Doc, lastSeq: number, logLength: number) {
+    this.name = options.name;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.compactAfterUpdates = options.compactAfterUpdates;
+    this.doc = doc;
+    this.appliedThroughSeq = lastSeq;
+    this.logLength = logLength;
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.awareness = new Awareness(doc);
+    // The server is not a participant: it must not appear in anyone's presence list.
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', (change: AwarenessChange, origin: unknown) =>
+      this.onAwarenessUpdate(change, origin),
+    );
+  }
+
+  /** Loads a document from the store (snapshot, then newer log entries). */
+  static async load(options: RoomOptions): Promise<Room> {
+    const stored = await options.store.load(options.name);
+    const doc = new Y.Doc();
+    if (stored !== null) {
+      doc.transact(() => {
+        if (stored.snapshot !== null) Y.applyUpdate(doc, stored.snapshot, LOAD_ORIGIN);
+        for (const update of stored.updates) {
+          try {
+            Y.applyUpdate(doc, update, LOAD_ORIGIN);
+          } catch (error) {
+            // Every stored update passed Y.decodeUpdate; one that still fails to apply is
+            // skipped so that one bad entry cannot make the whole document unloadable.
+            options.logger.error({ err: error, doc: options.name }, 'skipped a stored update that does not apply');
+          }
+        }
+      }, LOAD_ORIGIN);
+    }
+    const room = new Room(options, doc, stored?.lastSeq ?? 0, stored?.updates.length ?? 0);
+    if (room.logLength >= room.compactAfterUpdates) void room.compact();
+    return room;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  /** Adds a socket: sends the server's step 1 and the awareness states present. */
+  addSession(socket: RoomSocket): void {
+    this.sessions.set(socket, new Set());
+    // Without the server's step 1, edits the client made offline would never be pulled.
+    socket.send(this.stateVectorFrame());
+    const clients = [...this.awareness.getStates().keys()];
+    if (clients.length > 0) socket.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)));
+  }
+
+  /** Removes a socket and tells the others its awareness states are gone. */
+  removeSession(socket: RoomSocket): void {
+    const clients = this.sessions.get(socket);
+    if (clients === undefined) return;
+    this.sessions.delete(socket);
+    if (clients.size > 0) removeAwarenessStates(this.awareness, [...clients], SERVER_ORIGIN);
+  }
+
+  /** Handles one frame from a socket. Never throws: a bad frame closes only that socket. */
+  receive(socket: RoomSocket, frame: Uint8Array): void {
+    if (!this.sessions.has(socket)) return;
+    let message;
+    try {
+      message = decodeMessage(frame);
+    } catch (error) {
+      const reason = error instanceof ProtocolError ? error.message : 'undecodable message';
+      this.reject(socket, CloseCode.InvalidMessage, reason);
+      return;
+    }
+    switch (message.type) {
+      case 'sync-step-1':
+        this.answerStep1(socket, message.stateVector);
+        return;
+      case 'sync-step-2':
+      case 'sync-update':
+        this.acceptUpdate(socket, message.update);
+        return;
+      case 'awareness':
+        this.acceptAwareness(socket, message.update);
+        return;
+      case 'query-awareness':
+        this.sendAllAwareness(socket);
+        return;
+      case 'auth-denied':
+        this.reject(socket, CloseCode.InvalidMessage, 'clients may not send auth messages');
+        return;
+      default: {
+        const unhandled: never = message;
+        throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  /** Closes every socket (they will leave through the transport's close handler). */
+  closeAllSessions(code: number, reason: string): void {
+    for (const socket of [...this.sessions.keys()]) socket.close(code, reason);
+  }
+
+  /** Waits for pending appends, then folds the log into the snapshot. */
+  async flush(): Promise<void> {
+    while (this.inflightWrites.size > 0) await Promise.allSettled([...this.inflightWrites]);
+    if (this.logLength > 0) await this.compact();
+  }
+
+  /** Releases the document's memory. The room must not be used afterwards. */
+  destroy(): void {
+    this.destroyed = true;
+    this.sessions.clear();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private answerStep1(socket: RoomSocket, stateVector: Uint8Array): void {
+    if (isEmptyStateVector(stateVector)) {
+      socket.send(this.fullStateFrame());
+      return;
+    }
+    let diff: Uint8Array;
+    try {
+      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+    } catch {
+      this.reject(socket, CloseCode.InvalidMessage, 'undecodable state vector');
+      return;
+    }
+    socket.send(encodeSyncStep2(diff));
+  }
+
+  private acceptUpdate(socket: RoomSocket, update: Uint8Array): void {
+    let decoded;
+    try {
+      // Full structural validation before the bytes reach the store.
+      decoded = Y.decodeUpdate(update);
+    } catch {
+      this.reject(socket, CloseCode.InvalidMessage, 'undecodable Yjs update');
+      return;
+    }
+    if (isEmptyUpdate(decoded)) return;
+    const write = this.store.append(this.name, update).then(
+      (seq) => this.applyCommitted(socket, update, seq),
+      (error: unknown) => {
+        this.logger.error({ err: error, doc: this.name }, 'could not store an update');
+        // Retryable: the client still holds the change and resends it after reconnecting.
+        socket.close(CloseCode.InternalError, 'could not store the update');
+      },
+    );
+    this.inflightWrites.add(write);
+    void write.finally(() => this.inflightWrites.delete(write));
+  }
+
+  private applyCommitted(socket: RoomSocket, update: Uint8Array, seq: number): void {
+    this.appliedThroughSeq = Math.max(this.appliedThroughSeq, seq);
+    this.logLength++;
+    const origin: TransactionOrigin = { kind: 'client', socket };
+    try {
+      Y.applyUpdate(this.doc, update, origin);
+    } catch (error) {
+      this.logger.warn({ err: error, doc: this.name }, 'a stored update did not apply');
+      this.reject(socket, CloseCode.InvalidMessage, 'Yjs update does not apply');
+    }
+    if (this.logLength >= this.compactAfterUpdates) void this.compact();
+  }
+
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    if (isTransactionOrigin(origin) && origin.kind === 'load') return;
+    this.cachedFullState = null;
+    this.cachedStateVector = null;
+    // Encoded once; every socket (the sender too: its save indicator waits for the echo)
+    // gets the same bytes.
+    this.broadcast(encodeSyncUpdate(update));
+  }
+
+  private acceptAwareness(socket: RoomSocket, update: Uint8Array): void {
+    const origin: TransactionOrigin = { kind: 'client', socket };
+    try {
+      applyAwarenessUpdate(this.awareness, update, origin);
+    } catch {
+      this.reject(socket, CloseCode.InvalidMessage, 'undecodable awareness update');
+    }
+  }
+
+  private onAwarenessUpdate({ added, updated, removed }: AwarenessChange, origin: unknown): void {
+    if (isTransactionOrigin(origin) && origin.kind === 'client') {
+      const announced = this.sessions.get(origin.socket);
+      if (announced !== undefined) {
+        for (const client of added) announced.add(client);
+        for (const client of removed) announced.delete(client);
+      }
+    }
+    // Renewals ("updated" with the same state) are relayed too: they keep every client's
+    // view of the others alive, and echoing them to the sender resets its 30 s timer.
+    const changed = added.concat(updated, removed);
+    this.broadcast(encodeAwareness(encodeAwarenessUpdate(this.awareness, changed)));
+  }
+
+  private sendAllAwareness(socket: RoomSocket): void {
+    const clients = [...this.awareness.getStates().keys()];
+    socket.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)));
+  }
+
+  private broadcast(frame: Uint8Array): void {
+    for (const socket of this.sessions.keys()) socket.send(frame);
+  }
+
+  private fullStateFrame(): Uint8Array {
+    this.cachedFullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
+    return this.cachedFullState;
+  }
+
+  private stateVectorFrame(): Uint8Array {
+    this.cachedStateVector ??= encodeSyncStep1(Y.encodeStateVector(this.doc));
+    return this.cachedStateVector;
+  }
+
+  private compact(): Promise<void> {
+    if (this.compaction !== null) return this.compaction;
+    const covered = this.logLength;
+    const throughSeq = this.appliedThroughSeq;
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    this.compaction = this.store
+      .compact(this.name, snapshot, throughSeq)
+      .then(
+        () => {
+          this.logLength -= covered;
+        },
+        (error: unknown) => this.logger.error({ err: error, doc: this.name }, 'compaction failed'),
+      )
+      .finally(() => {
+        this.compaction = null;
+      });
+    return this.compaction;
+  }
+
+  private reject(socket: RoomSocket, code: number, reason: string): void {
+    this.logger.warn({ doc: this.name, code, reason }, 'closing a socket that sent a bad frame');
+    socket.close(code, reason);
+  }
+}

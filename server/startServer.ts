@@ -1,0 +1,98 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { createNodeWebSocket } from '@hono/node-ws';
+import { Hono } from 'hono';
+import { CloseCode } from '../shared/closeCodes.ts';
+import type { Config } from './config.ts';
+import { createApp } from './http/app.ts';
+import type { Logger } from './logger.ts';
+import { RoomRegistry } from './rooms/RoomRegistry.ts';
+import type { DocStore } from './storage/DocStore.ts';
+import { SqliteDocStore } from './storage/SqliteDocStore.ts';
+import { Heartbeat } from './transport/Heartbeat.ts';
+
+/** A listening Inkwell server. */
+export interface RunningServer {
+  /** `http://host:port` */
+  readonly url: string;
+  readonly port: number;
+  readonly registry: RoomRegistry;
+  /**
+   * Graceful stop: refuse new work, close sockets with 1012 (clients retry), flush every
+   * room, close the store. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+export const DATABASE_FILE = 'inkwell.db';
+
+/** Builds the default store: one SQLite file in the data directory. */
+export function openDefaultStore(config: Config, logger: Logger): DocStore {
+  return new SqliteDocStore({
+    file: path.join(config.dataDir, DATABASE_FILE),
+    synchronous: config.sqliteSynchronous,
+    logger: logger.child({ component: 'storage' }),
+  });
+}
+
+/** Wires store, rooms, transport and HTTP together and listens. */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  store: DocStore = openDefaultStore(config, logger),
+): Promise<RunningServer> {
+  const registry = new RoomRegistry({
+    store,
+    logger: logger.child({ component: 'rooms' }),
+    compactAfterUpdates: config.compactAfterUpdates,
+  });
+  const heartbeat = new Heartbeat(config.heartbeatIntervalMs);
+  let shuttingDown = false;
+
+  const app = new Hono();
+  const nodeWs = createNodeWebSocket({ app });
+  // @hono/node-ws creates its WebSocketServer with ws's default 100 MiB payload ceiling.
+  // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
+  // does not loop resending them); ws itself answers 1009 only above the ceiling.
+  nodeWs.wss.options.maxPayload = config.maxMessageBytes * 2;
+
+  app.route(
+    '/',
+    createApp({
+      store,
+      registry,
+      heartbeat,
+      logger: logger.child({ component: 'http' }),
+      upgradeWebSocket: nodeWs.upgradeWebSocket,
+      maxMessageBytes: config.maxMessageBytes,
+      maxBufferedBytes: Math.max(config.maxMessageBytes * 2, 16 * 1024 * 1024),
+      isShuttingDown: () => shuttingDown,
+    }),
+  );
+
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  nodeWs.injectWebSocket(server);
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      heartbeat.stop();
+      await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
+      await store.close();
+      for (const client of nodeWs.wss.clients) client.terminate();
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await stopped;
+    })();
+    return closing;
+  };
+
+  return { url: `http://${host}:${port}`, port, registry, close };
+}

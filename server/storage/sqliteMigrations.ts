@@ -1,0 +1,43 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations. Entry N brings a database at `user_version` N to N + 1.
+ * Append new migrations; never edit one that has shipped.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE documents (
+    name           TEXT    PRIMARY KEY,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    snapshot       BLOB,
+    snapshot_bytes INTEGER NOT NULL DEFAULT 0,
+    log_bytes      INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+
+  -- One row per appended update; id doubles as the store-wide sequence number.
+  CREATE TABLE updates (
+    id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc  TEXT    NOT NULL,
+    data BLOB    NOT NULL
+  ) STRICT;
+  CREATE INDEX updates_by_doc ON updates (doc, id);
+  `,
+];
+
+/** Applies every migration newer than the database's `user_version`, each in a transaction. */
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `database schema version ${current} is newer than this server knows (${MIGRATIONS.length}); refusing to open it`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version]!;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * WebSocket close codes Inkwell sends, shared by server and client.
+ *
+ * The stock y-websocket client (3.x) stops reconnecting after a code in 4400–4499, so that
+ * range is reserved for final answers (retrying would get the same answer). "Come back
+ * later" answers use 1011–1013, which the client retries with its backoff.
+ */
+export const CloseCode = {
+  /** Normal closure. */
+  Normal: 1000,
+  /** The server hit an internal error (e.g. storage failed); the client should retry. */
+  InternalError: 1011,
+  /** The server is restarting or shutting down; the client should retry. */
+  ServiceRestart: 1012,
+  /** The server is overloaded or the client reads too slowly; the client should retry. */
+  TryAgainLater: 1013,
+  /** The document name in the URL is invalid. */
+  BadDocumentName: 4400,
+  /** Missing, malformed, badly signed or expired token. */
+  Unauthorized: 4401,
+  /** Valid token, but not for this document or role. */
+  Forbidden: 4403,
+  /** A frame exceeded the server's message size limit. */
+  MessageTooBig: 4413,
+  /** A frame could not be decoded, or carried an invalid Yjs update. */
+  InvalidMessage: 4422,
+} as const;
+
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** True when a close code is a final answer the client must not retry. */
+export function isFinalCloseCode(code: number): boolean {
+  return code >= 4400 && code <= 4499;
+}
