@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../server/logger.ts';
+import { MemoryDocStore } from '../../../server/storage/MemoryDocStore.ts';
+import { SqliteDocStore } from '../../../server/storage/SqliteDocStore.ts';
+import { tempDataDir } from '../../helpers/server.ts';
+import { docStoreContract } from './docStoreContract.ts';
+
+const openSqlite = (file = path.join(tempDataDir(), 'inkwell.db')) =>
+  new SqliteDocStore({ file, logger: silentLogger() });
+
+docStoreContract('MemoryDocStore', () => new MemoryDocStore());
+docStoreContract('SqliteDocStore', () => openSqlite());
+
+describe('SqliteDocStore on disk', () => {
+  it('keeps appends and snapshots across close and reopen', async () => {
+    const file = path.join(tempDataDir(), 'nested', 'inkwell.db');
+    const first = openSqlite(file);
+    const seq = await first.append('d', Uint8Array.of(1));
+    await first.compact('d', Uint8Array.of(5), seq);
+    await first.append('d', Uint8Array.of(2));
+    await first.close();
+
+    const second = openSqlite(file);
+    expect(await second.load('d')).toMatchObject({ snapshot: Uint8Array.of(5), updates: [Uint8Array.of(2)] });
+    await second.close();
+  });
+
+  it('commits the appends of one event-loop turn in a single transaction', async () => {
+    const file = path.join(tempDataDir(), 'inkwell.db');
+    const store = openSqlite(file);
+    const writes = Array.from({ length: 200 }, (_, i) => store.append(`doc-${i % 7}`, Uint8Array.of(i)));
+    // Nothing is committed before the turn ends: a second connection sees no rows yet.
+    const reader = new Database(file, { readonly: true });
+    expect(reader.prepare('SELECT COUNT(*) AS n FROM updates').get()).toEqual({ n: 0 });
+    await Promise.all(writes);
+    expect(reader.prepare('SELECT COUNT(*) AS n FROM updates').get()).toEqual({ n: 200 });
+    reader.close();
+    await store.close();
+  });
+
+  it('uses WAL and records its schema version', async () => {
+    const file = path.join(tempDataDir(), 'inkwell.db');
+    const store = openSqlite(file);
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('refuses to open a database from a newer version of Inkwell', () => {
+    const file = path.join(tempDataDir(), 'inkwell.db');
+    const db = new Database(file);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openSqlite(file)).toThrow(/newer/);
+    expect(fs.existsSync(file)).toBe(true);
+  });
+});
