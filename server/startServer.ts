@@ -57,9 +57,8 @@ export async function startServer(
   // does not loop resending them); ws itself answers 1009 only above the ceiling.
   nodeWs.wss.options.maxPayload = config.maxMessageBytes * 2;
 
-  app.route(
-    '/',
-    createApp({
+  createApp(
+    {
       store,
       registry,
       heartbeat,
@@ -68,7 +67,8 @@ export async function startServer(
       maxMessageBytes: config.maxMessageBytes,
       maxBufferedBytes: Math.max(config.maxMessageBytes * 2, 16 * 1024 * 1024),
       isShuttingDown: () => shuttingDown,
-    }),
+    },
+    app,
   );
 
   const server = await new Promise<ServerType>((resolve, reject) => {

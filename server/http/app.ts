@@ -30,9 +30,12 @@ const toJson = (info: DocumentInfo): DocumentJson => ({
   bytes: info.bytes,
 });
 
-/** The Hono application: health, REST API and the WebSocket sync endpoint. */
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+/**
+ * The Hono application: health, REST API and the WebSocket sync endpoint. Routes are added
+ * to `app`, which must be the app `@hono/node-ws` was created with (it answers upgrades
+ * through it).
+ */
+export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
   const { store, registry, logger } = deps;
 
   app.get('/healthz', (c) => {
