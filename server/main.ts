@@ -19,7 +19,9 @@ const logger = createLogger(config.logLevel);
 const server = await startServer(config, logger);
 logger.info({ url: server.url, dataDir: config.dataDir }, `Inkwell is listening on ${server.url}`);
 // A plain line for humans and scripts that wait for the server (tests parse it).
-process.stdout.write(`Inkwell listening on ${server.url} (sync: ${server.url.replace(/^http/, 'ws')}/sync/<doc>)\n`);
+process.stdout.write(
+  `Inkwell listening on ${server.url} (sync: ${server.url.replace(/^http/, 'ws')}/sync/<doc>)\n`,
+);
 
 const shutdown = (signal: NodeJS.Signals) => {
   logger.info({ signal }, 'shutting down');

@@ -64,7 +64,11 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     })),
   );
   app.get('/sync/*', () => {
-    throw new ApiError(426, 'upgrade_required', 'this endpoint speaks the y-websocket protocol over WebSocket');
+    throw new ApiError(
+      426,
+      'upgrade_required',
+      'this endpoint speaks the y-websocket protocol over WebSocket',
+    );
   });
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.path}` } }, 404));

@@ -34,8 +34,7 @@ interface AwarenessChange {
 }
 
 /** The encoding of an empty state vector: what a client that holds nothing sends. */
-const isEmptyStateVector = (stateVector: Uint8Array) =>
-  stateVector.byteLength === 1 && stateVector[0] === 0;
+const isEmptyStateVector = (stateVector: Uint8Array) => stateVector.byteLength === 1 && stateVector[0] === 0;
 
 /** A Yjs update that changes nothing (no structs, no deletions), e.g. an up-to-date step 2. */
 const isEmptyUpdate = (decoded: ReturnType<typeof Y.decodeUpdate>) =>
@@ -101,7 +100,10 @@ export class Room {
           } catch (error) {
             // Every stored update passed Y.decodeUpdate; one that still fails to apply is
             // skipped so that one bad entry cannot make the whole document unloadable.
-            options.logger.error({ err: error, doc: options.name }, 'skipped a stored update that does not apply');
+            options.logger.error(
+              { err: error, doc: options.name },
+              'skipped a stored update that does not apply',
+            );
           }
         }
       }, LOAD_ORIGIN);

@@ -95,11 +95,13 @@ export class SqliteDocStore implements DocStore {
       return seqs;
     });
 
-    this.compactTransaction = this.db.transaction((name: string, snapshot: Uint8Array, throughSeq: number) => {
-      this.deleteUpdatesThrough.run(name, throughSeq);
-      const logBytes = this.sumLogBytes.get(name)?.bytes ?? 0;
-      this.writeSnapshot.run(snapshot, snapshot.byteLength, logBytes, name);
-    });
+    this.compactTransaction = this.db.transaction(
+      (name: string, snapshot: Uint8Array, throughSeq: number) => {
+        this.deleteUpdatesThrough.run(name, throughSeq);
+        const logBytes = this.sumLogBytes.get(name)?.bytes ?? 0;
+        this.writeSnapshot.run(snapshot, snapshot.byteLength, logBytes, name);
+      },
+    );
   }
 
   async load(name: string): Promise<StoredDocument | null> {

@@ -23,7 +23,10 @@ function truncateReason(reason: string): string {
   const bytes = Buffer.from(reason, 'utf8');
   if (bytes.byteLength <= MAX_CLOSE_REASON_BYTES) return reason;
   // Cut on a character boundary by decoding leniently and dropping a trailing U+FFFD.
-  return bytes.subarray(0, MAX_CLOSE_REASON_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+  return bytes
+    .subarray(0, MAX_CLOSE_REASON_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
 }
 
 /**

@@ -10,7 +10,8 @@ export async function waitFor(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${typeof message === 'string' ? message : message()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting: ${typeof message === 'string' ? message : message()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

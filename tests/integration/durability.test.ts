@@ -48,7 +48,10 @@ describe('durability', () => {
     writer.doc.getText('text').insert(0, 'It was a dark and stormy night.');
     await waitForConvergence([writer, reader]);
     const closeCodes: number[] = [];
-    reader.provider.on('connection-close', (event: CloseEvent | null) => event && closeCodes.push(event.code));
+    reader.provider.on(
+      'connection-close',
+      (event: CloseEvent | null) => event && closeCodes.push(event.code),
+    );
 
     first.process.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
@@ -75,7 +78,8 @@ describe('durability', () => {
       // One update per keystroke, several keystrokes per event-loop turn.
       let typed = 0;
       const typing = setInterval(() => {
-        for (let i = 0; i < 5; i++) writer.doc.getText('text').insert(typed++, String.fromCharCode(97 + (typed % 26)));
+        for (let i = 0; i < 5; i++)
+          writer.doc.getText('text').insert(typed++, String.fromCharCode(97 + (typed % 26)));
       }, 1);
       await new Promise((resolve) => setTimeout(resolve, killAfterMs));
       first.process.kill('SIGKILL');

@@ -29,7 +29,9 @@ describe('HTTP API', () => {
   it('GET /api/docs lists stored documents with last change and size', async () => {
     const response = await get('/api/docs');
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { documents: { name: string; updatedAt: string; bytes: number }[] };
+    const body = (await response.json()) as {
+      documents: { name: string; updatedAt: string; bytes: number }[];
+    };
     const doc = body.documents.find((d) => d.name === 'meeting-notes');
     expect(doc).toBeDefined();
     expect(doc!.bytes).toBeGreaterThan(0);

@@ -70,7 +70,10 @@ describe('syncing with stock y-websocket clients', () => {
     alice.provider.awareness.setLocalStateField('user', { name: 'Alice', color: '#e06c75' });
     bob.provider.awareness.setLocalStateField('user', { name: 'Bob', color: '#61afef' });
     const aliceId = alice.doc.clientID;
-    await waitFor(() => bob.provider.awareness.getStates().get(aliceId)?.user?.name === 'Alice', 'Bob to see Alice');
+    await waitFor(
+      () => bob.provider.awareness.getStates().get(aliceId)?.user?.name === 'Alice',
+      'Bob to see Alice',
+    );
 
     // A third client joining later gets both states at once.
     const carol = client(s, 'room');

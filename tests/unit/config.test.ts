@@ -12,7 +12,12 @@ describe('loadConfig', () => {
   });
 
   it('reads and converts environment variables, treating empty ones as unset', () => {
-    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATA_DIR: '/var/lib/inkwell', MAX_MESSAGE_BYTES: '' });
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/var/lib/inkwell',
+      MAX_MESSAGE_BYTES: '',
+    });
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/var/lib/inkwell' });
     expect(config.maxMessageBytes).toBe(8 * 1024 * 1024);
   });

@@ -35,7 +35,10 @@ describe('decodeMessage', () => {
     ['a length prefix longer than the frame', bytes(0, 2, 0xff, 0xff, 0xff, 0x7f, 1, 2)],
     ['a length prefix beyond 2^53', bytes(0, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f)],
     ['trailing bytes after a message', bytes(3, 0)],
-    ['two messages in one frame', Uint8Array.from([...encodeSyncStep1(bytes(0)), ...encodeSyncStep2(bytes(0, 0))])],
+    [
+      'two messages in one frame',
+      Uint8Array.from([...encodeSyncStep1(bytes(0)), ...encodeSyncStep2(bytes(0, 0))]),
+    ],
   ])('rejects %s with a ProtocolError', (_label, frame) => {
     expect(() => decodeMessage(frame)).toThrow(ProtocolError);
   });

@@ -20,7 +20,9 @@ describe('RoomRegistry', () => {
   it('shares one load between concurrent joins of a document', async () => {
     const store = new GatedStore();
     const registry = newRegistry(store);
-    const sessions = await Promise.all(Array.from({ length: 20 }, () => registry.join('doc', new TestSocket())));
+    const sessions = await Promise.all(
+      Array.from({ length: 20 }, () => registry.join('doc', new TestSocket())),
+    );
     expect(store.loads).toBe(1);
     expect(registry.loadedCount).toBe(1);
     expect(registry.sessionCount).toBe(20);

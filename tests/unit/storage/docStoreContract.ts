@@ -35,7 +35,9 @@ export function docStoreContract(label: string, createStore: () => DocStore | Pr
     it('gives increasing sequence numbers, resolving appends in that order', async () => {
       const order: number[] = [];
       const seqs = await Promise.all(
-        [1, 2, 3, 4].map((n) => store.append(n % 2 ? 'odd' : 'even', bytes(n)).then((seq) => (order.push(n), seq))),
+        [1, 2, 3, 4].map((n) =>
+          store.append(n % 2 ? 'odd' : 'even', bytes(n)).then((seq) => (order.push(n), seq)),
+        ),
       );
       expect(order).toEqual([1, 2, 3, 4]);
       expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
