@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
@@ -26,6 +27,9 @@ export interface RunningServer {
 }
 
 export const DATABASE_FILE = 'inkwell.db';
+
+/** Where `npm run build` puts the web client. */
+export const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** Builds the default store: one SQLite file in the data directory. */
 export function openDefaultStore(config: Config, logger: Logger): DocStore {
@@ -67,6 +71,7 @@ export async function startServer(
       maxMessageBytes: config.maxMessageBytes,
       maxBufferedBytes: Math.max(config.maxMessageBytes * 2, 16 * 1024 * 1024),
       isShuttingDown: () => shuttingDown,
+      clientDir: CLIENT_DIST_DIR,
     },
     app,
   );

@@ -16,6 +16,7 @@ import {
 } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { DocStore } from '../storage/DocStore.ts';
+import { readTitle } from './documentTitle.ts';
 import { isTransactionOrigin, LOAD_ORIGIN, SERVER_ORIGIN, type TransactionOrigin } from './origins.ts';
 import type { RoomSocket } from './RoomSocket.ts';
 
@@ -69,6 +70,8 @@ export class Room {
   private logLength: number;
   private compaction: Promise<void> | null = null;
   private destroyed = false;
+  /** The editor title last mirrored to the store (for the document list). */
+  private title: string | null;
 
   private constructor(options: RoomOptions, doc: Y.Doc, lastSeq: number, logLength: number) {
     this.name = options.name;
@@ -78,6 +81,7 @@ export class Room {
     this.doc = doc;
     this.appliedThroughSeq = lastSeq;
     this.logLength = logLength;
+    this.title = readTitle(doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.awareness = new Awareness(doc);
     // The server is not a participant: it must not appear in anyone's presence list.
@@ -239,7 +243,19 @@ export class Room {
       this.logger.warn({ err: error, doc: this.name }, 'a stored update did not apply');
       this.reject(socket, CloseCode.InvalidMessage, 'Yjs update does not apply');
     }
+    this.mirrorTitle();
     if (this.logLength >= this.compactAfterUpdates) void this.compact();
+  }
+
+  private mirrorTitle(): void {
+    const title = readTitle(this.doc);
+    if (title === this.title) return;
+    this.title = title;
+    this.store
+      .setTitle(this.name, title)
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, doc: this.name }, 'could not record the title'),
+      );
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {

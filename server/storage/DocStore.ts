@@ -18,6 +18,8 @@ export interface StoredDocument {
 /** A stored document's listing. */
 export interface DocumentInfo {
   name: string;
+  /** The editor title mirrored from the document, or null. */
+  title: string | null;
   /** Milliseconds since the epoch. */
   createdAt: number;
   /** Milliseconds since the epoch of the last appended update. */
@@ -41,6 +43,9 @@ export interface DocStore {
    * sequence number up to `throughSeq`. The caller guarantees `snapshot` contains them.
    */
   compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+
+  /** Records the title mirrored from a stored document (no-op for an unknown document). */
+  setTitle(name: string, title: string | null): Promise<void>;
 
   /** Stored documents, most recently changed first. */
   list(): Promise<DocumentInfo[]>;

@@ -1,6 +1,7 @@
 import type { DocStore, DocumentInfo, StoredDocument } from './DocStore.ts';
 
 interface MemoryDocument {
+  title: string | null;
   createdAt: number;
   updatedAt: number;
   snapshot: Uint8Array | null;
@@ -32,7 +33,7 @@ export class MemoryDocStore implements DocStore {
     const now = Date.now();
     let doc = this.documents.get(name);
     if (doc === undefined) {
-      doc = { createdAt: now, updatedAt: now, snapshot: null, log: [] };
+      doc = { title: null, createdAt: now, updatedAt: now, snapshot: null, log: [] };
       this.documents.set(name, doc);
     }
     const seq = this.nextSeq++;
@@ -47,6 +48,12 @@ export class MemoryDocStore implements DocStore {
     if (doc === undefined) return;
     doc.snapshot = snapshot.slice();
     doc.log = doc.log.filter((entry) => entry.seq > throughSeq);
+  }
+
+  async setTitle(name: string, title: string | null): Promise<void> {
+    this.assertOpen();
+    const doc = this.documents.get(name);
+    if (doc !== undefined) doc.title = title;
   }
 
   async list(): Promise<DocumentInfo[]> {
@@ -73,6 +80,7 @@ export class MemoryDocStore implements DocStore {
     const logBytes = doc.log.reduce((sum, entry) => sum + entry.update.byteLength, 0);
     return {
       name,
+      title: doc.title,
       createdAt: doc.createdAt,
       updatedAt: doc.updatedAt,
       bytes: (doc.snapshot?.byteLength ?? 0) + logBytes,

@@ -14,6 +14,7 @@ interface PendingAppend {
 
 interface DocumentRow {
   name: string;
+  title: string | null;
   created_at: number;
   updated_at: number;
   bytes: number;
@@ -29,6 +30,7 @@ export interface SqliteDocStoreOptions {
 
 const toInfo = (row: DocumentRow): DocumentInfo => ({
   name: row.name,
+  title: row.title,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   bytes: row.bytes,
@@ -55,6 +57,7 @@ export class SqliteDocStore implements DocStore {
   private readonly deleteUpdatesThrough: Database.Statement<[string, number]>;
   private readonly sumLogBytes: Database.Statement<[string], { bytes: number | null }>;
   private readonly writeSnapshot: Database.Statement<[Uint8Array, number, number, string]>;
+  private readonly updateTitle: Database.Statement<[string | null, string]>;
   private readonly selectAll: Database.Statement<[], DocumentRow>;
   private readonly selectOne: Database.Statement<[string], DocumentRow>;
   private readonly commitBatch: (batch: PendingAppend[]) => number[];
@@ -79,7 +82,8 @@ export class SqliteDocStore implements DocStore {
     this.sumLogBytes = this.db.prepare('SELECT SUM(LENGTH(data)) AS bytes FROM updates WHERE doc = ?');
     this.writeSnapshot = this.db.prepare(`
       UPDATE documents SET snapshot = ?, snapshot_bytes = ?, log_bytes = ? WHERE name = ?`);
-    const listColumns = 'name, created_at, updated_at, snapshot_bytes + log_bytes AS bytes';
+    this.updateTitle = this.db.prepare('UPDATE documents SET title = ? WHERE name = ?');
+    const listColumns = 'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes';
     this.selectAll = this.db.prepare(`SELECT ${listColumns} FROM documents ORDER BY updated_at DESC, name`);
     this.selectOne = this.db.prepare(`SELECT ${listColumns} FROM documents WHERE name = ?`);
 
@@ -133,6 +137,12 @@ export class SqliteDocStore implements DocStore {
     this.assertOpen();
     this.commitPending();
     this.compactTransaction(name, snapshot, throughSeq);
+  }
+
+  async setTitle(name: string, title: string | null): Promise<void> {
+    this.assertOpen();
+    this.commitPending();
+    this.updateTitle.run(title, name);
   }
 
   async list(): Promise<DocumentInfo[]> {

@@ -23,6 +23,10 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX updates_by_doc ON updates (doc, id);
   `,
+  `
+  -- The editor's document title, mirrored from the Y.Doc for listing without loading it.
+  ALTER TABLE documents ADD COLUMN title TEXT;
+  `,
 ];
 
 /** Applies every migration newer than the database's `user_version`, each in a transaction. */

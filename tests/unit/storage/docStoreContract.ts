@@ -102,6 +102,15 @@ export function docStoreContract(label: string, createStore: () => DocStore | Pr
       expect((await store.info('d'))?.bytes).toBe(2 + 1);
     });
 
+    it('records a title for listing, and ignores one for an unknown document', async () => {
+      await store.append('d', bytes(1));
+      expect((await store.info('d'))?.title).toBeNull();
+      await store.setTitle('d', 'Quarterly plan');
+      await store.setTitle('ghost', 'Nobody');
+      expect((await store.info('d'))?.title).toBe('Quarterly plan');
+      expect((await store.list()).map((d) => d.name)).toEqual(['d']);
+    });
+
     it('rejects work after close', async () => {
       await store.close();
       await expect(store.append('d', bytes(1))).rejects.toThrow(/closed/);

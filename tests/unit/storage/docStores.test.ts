@@ -47,7 +47,7 @@ describe('SqliteDocStore on disk', () => {
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     db.close();
   });
 
@@ -55,6 +55,7 @@ describe('SqliteDocStore on disk', () => {
     const file = path.join(tempDataDir(), 'inkwell.db');
     const db = new Database(file);
     db.pragma('user_version = 99');
+    // (a database written by some future Inkwell)
     db.close();
     expect(() => openSqlite(file)).toThrow(/newer/);
     expect(fs.existsSync(file)).toBe(true);

@@ -1,0 +1,41 @@
+import { lazy, Suspense } from 'react';
+import { DocumentList } from './docs/DocumentList.tsx';
+import { navigate, parseRoute, usePathname } from './router.ts';
+
+// The editor (Tiptap, ProseMirror, Yjs) is most of the code: the document list need not wait for it.
+const EditorPage = lazy(() => import('./editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })));
+
+/** Same size as the editor page's frame, so nothing jumps when the editor arrives. */
+const EditorLoading = () => (
+  <div className="page">
+    <div className="editor-frame editor-placeholder" aria-busy="true" />
+  </div>
+);
+
+export function App() {
+  const route = parseRoute(usePathname());
+  switch (route.page) {
+    case 'home':
+      return <DocumentList />;
+    case 'document':
+      // Keyed by name: another document gets a fresh session and editor.
+      return (
+        <Suspense fallback={<EditorLoading />}>
+          <EditorPage key={route.name} name={route.name} />
+        </Suspense>
+      );
+    case 'not-found':
+      return (
+        <div className="page">
+          <p className="notice">This page does not exist.</p>
+          <button type="button" className="button-primary" onClick={() => navigate('/')}>
+            Go to your documents
+          </button>
+        </div>
+      );
+    default: {
+      const unreachable: never = route;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { CollabSession, type CollabState } from './CollabSession.ts';
+
+const NO_SESSION = () => () => {};
+const INITIAL: CollabState = {
+  connection: 'connecting',
+  saved: true,
+  localLoaded: false,
+  serverSynced: false,
+  refused: null,
+};
+
+/**
+ * Opens a document for as long as the component is mounted. The session is created in an
+ * effect with a cleanup, so StrictMode's double mount creates and destroys one cleanly.
+ */
+export function useCollabSession(name: string): { session: CollabSession | null; state: CollabState } {
+  const [session, setSession] = useState<CollabSession | null>(null);
+  useEffect(() => {
+    const opened = new CollabSession(name);
+    setSession(opened);
+    return () => {
+      setSession(null);
+      opened.destroy();
+    };
+  }, [name]);
+  const state = useSyncExternalStore(session?.subscribe ?? NO_SESSION, session?.getState ?? (() => INITIAL));
+  return { session, state };
+}

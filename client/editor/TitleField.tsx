@@ -1,0 +1,59 @@
+import { useEffect, useRef, useState } from 'react';
+import type * as Y from 'yjs';
+import { TITLE_MAX_LENGTH, TITLE_TEXT, UNTITLED } from '../../shared/documentModel.ts';
+
+/** Applies the edit that turns `before` into `after` to a Y.Text as one splice. */
+function applyDiff(text: Y.Text, before: string, after: string): void {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let endBefore = before.length;
+  let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
+    endBefore--;
+    endAfter--;
+  }
+  text.doc!.transact(() => {
+    if (endBefore > start) text.delete(start, endBefore - start);
+    if (endAfter > start) text.insert(start, after.slice(start, endAfter));
+  });
+}
+
+/**
+ * The document title, kept in the Y.Doc as a Y.Text so two people renaming at once merge
+ * like any other text, and mirrored by the server into the document list.
+ */
+export function TitleField({ doc, editable }: { doc: Y.Doc; editable: boolean }) {
+  const text = doc.getText(TITLE_TEXT);
+  const [value, setValue] = useState(() => text.toString());
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const sync = () => {
+      const next = text.toString();
+      setValue(next);
+      document.title = `${next.trim() || UNTITLED} · Inkwell`;
+    };
+    sync();
+    text.observe(sync);
+    return () => text.unobserve(sync);
+  }, [text]);
+
+  return (
+    <input
+      ref={input}
+      className="title-field"
+      aria-label="Document title"
+      placeholder={UNTITLED}
+      value={value}
+      maxLength={TITLE_MAX_LENGTH}
+      readOnly={!editable}
+      onChange={(event) => applyDiff(text, text.toString(), event.target.value)}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') {
+          event.preventDefault();
+          (document.querySelector('.ProseMirror') as HTMLElement | null)?.focus();
+        }
+      }}
+    />
+  );
+}

@@ -1,0 +1,26 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** The server `npm run dev` proxies to (start it with `npm run dev:server`). */
+const devServer = process.env.INKWELL_DEV_SERVER ?? 'http://127.0.0.1:1234';
+
+export default defineConfig({
+  root: 'client',
+  plugins: [react()],
+  resolve: {
+    // One copy of each, or Yjs warns "already imported" and type checks across copies fail.
+    dedupe: ['yjs', 'y-protocols', 'lib0'],
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  server: {
+    proxy: {
+      '/api': devServer,
+      '/healthz': devServer,
+      '/sync': { target: devServer.replace(/^http/, 'ws'), ws: true },
+    },
+  },
+});
