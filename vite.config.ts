@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -5,7 +6,8 @@ import { defineConfig } from 'vite';
 const devServer = process.env.INKWELL_DEV_SERVER ?? 'http://127.0.0.1:1234';
 
 export default defineConfig({
-  root: 'client',
+  // Absolute, so builds started from scripts (npm start) work from any working directory.
+  root: fileURLToPath(new URL('./client', import.meta.url)),
   plugins: [react()],
   resolve: {
     // One copy of each, or Yjs warns "already imported" and type checks across copies fail.

@@ -7,11 +7,16 @@ import { SaveTracker } from './SaveTracker.ts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
+/** y-indexeddb's object store of updates (the package does not export the name). */
+const IDB_UPDATES_STORE = 'updates';
+
 /** What the editor shows about the network and about saving. */
 export interface CollabState {
   connection: ConnectionState;
   /** The server has every change made on this device. */
   saved: boolean;
+  /** This device's IndexedDB copy has every change made here (it survives a reload). */
+  storedLocally: boolean;
   /** The local copy (IndexedDB) has been read: the editor can show content. */
   localLoaded: boolean;
   /** The server's content has arrived since the last (re)connect. */
@@ -40,11 +45,16 @@ export class CollabSession {
   private state: CollabState = {
     connection: 'connecting',
     saved: true,
+    storedLocally: true,
     localLoaded: false,
     serverSynced: false,
     refused: null,
   };
   private everConnected = false;
+  private destroyed = false;
+  /** Local changes made, and how many of them IndexedDB has committed. */
+  private localChanges = 0;
+  private localChangesStored = 0;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(readonly name: string) {
@@ -55,6 +65,7 @@ export class CollabSession {
       // Server content is confirmed by definition; anything else (typed here, or restored
       // from IndexedDB after an offline session) must be seen on the server first.
       if (origin !== this.provider) this.tracker.noteLocalUpdate(update);
+      if (origin !== this.provider && origin !== this.local) this.confirmStoredLocally();
       this.refresh();
     });
     this.local.once('synced', () => this.refresh({ localLoaded: true }));
@@ -85,11 +96,17 @@ export class CollabSession {
       this.provider.ws?.close();
       this.refresh();
     };
+    // Closing the tab now would lose a change that is neither on the server nor on disk.
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!this.state.saved && !this.state.storedLocally) event.preventDefault();
+    };
     window.addEventListener('online', onOnline);
     window.addEventListener('offline', onOffline);
+    window.addEventListener('beforeunload', onBeforeUnload);
     this.cleanups.push(() => {
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
+      window.removeEventListener('beforeunload', onBeforeUnload);
     });
   }
 
@@ -101,6 +118,7 @@ export class CollabSession {
   getState = (): CollabState => this.state;
 
   destroy(): void {
+    this.destroyed = true;
     for (const cleanup of this.cleanups) cleanup();
     this.listeners.clear();
     this.provider.destroy();
@@ -130,6 +148,28 @@ export class CollabSession {
     });
   }
 
+  /**
+   * y-indexeddb writes each update in its own IndexedDB transaction, asynchronously, and
+   * says nothing when it is done. IndexedDB runs a read-only transaction only after earlier
+   * read-write transactions on the same store, so one opened now completes once the write
+   * for this change (issued by y-indexeddb's update handler, which ran before ours) has.
+   */
+  private confirmStoredLocally(): void {
+    const change = ++this.localChanges;
+    const confirm = () => {
+      const db = this.local.db;
+      if (db === null || this.destroyed) return;
+      const probe = db.transaction([IDB_UPDATES_STORE], 'readonly');
+      probe.oncomplete = () => {
+        this.localChangesStored = Math.max(this.localChangesStored, change);
+        this.refresh();
+      };
+    };
+    // Before the database opens, y-indexeddb stores the whole document once it does.
+    if (this.local.db !== null) confirm();
+    else void this.local.whenSynced.then(confirm);
+  }
+
   private refresh(patch: Partial<CollabState> = {}): void {
     const connected = this.provider.wsconnected;
     const connection: ConnectionState = connected
@@ -143,6 +183,7 @@ export class CollabSession {
       connection,
       serverSynced: connected && this.provider.synced,
       saved: !this.tracker.hasUnsavedChanges,
+      storedLocally: this.localChangesStored === this.localChanges,
     };
     const changed = (Object.keys(next) as (keyof CollabState)[]).some((key) => next[key] !== this.state[key]);
     if (!changed) return;

@@ -4,9 +4,10 @@ import type { CollabState } from './CollabSession.ts';
 export function describeStatus(state: CollabState): { tone: 'ok' | 'busy' | 'offline'; text: string } {
   if (state.connection !== 'connected') {
     if (state.connection === 'connecting') return { tone: 'busy', text: 'Connecting…' };
+    if (state.saved) return { tone: 'offline', text: 'Offline' };
     return {
       tone: 'offline',
-      text: state.saved ? 'Offline' : 'Offline: changes kept on this device',
+      text: state.storedLocally ? 'Offline: changes kept on this device' : 'Offline: keeping changes on this device…',
     };
   }
   if (!state.saved) return { tone: 'busy', text: 'Saving…' };

@@ -5,6 +5,7 @@ const NO_SESSION = () => () => {};
 const INITIAL: CollabState = {
   connection: 'connecting',
   saved: true,
+  storedLocally: true,
   localLoaded: false,
   serverSynced: false,
   refused: null,

@@ -19,7 +19,7 @@ export const PRESENCE_COLORS = [
   '#a16207',
   '#4338ca',
   '#b91c1c',
-  '#047857',
+  '#475569',
 ] as const;
 
 const ID_KEY = 'inkwell:user-id';

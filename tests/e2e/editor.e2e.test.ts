@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { editorJson, editorText, launchBrowser, newPerson, waitForEditorText, type Person } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const ARTIFACTS = 'test-artifacts';
+
+let browser: Browser;
+let server: TestServer;
+let people: Person[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await startTestServer();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterEach(async () => {
+  await Promise.all(people.map((p) => p.context.close()));
+  people = [];
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function person(name: string, viewport?: { width: number; height: number }) {
+  const p = await newPerson(browser, name, viewport);
+  people.push(p);
+  return p;
+}
+
+async function createDocument(title: string): Promise<string> {
+  const response = await fetch(`${server.url}/api/docs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  });
+  const body = (await response.json()) as { url: string };
+  return `${server.url}${body.url}`;
+}
+
+async function openEditor(p: Person, url: string) {
+  await p.page.goto(url);
+  await p.page.locator('.ProseMirror').waitFor();
+  await p.page.getByRole('status').filter({ hasText: /Saved/ }).waitFor();
+}
+
+const status = (p: Person) => p.page.getByRole('status').innerText();
+
+describe('the web editor in Chromium', () => {
+  it('a new document appears in the list and opens with its title', async () => {
+    const ada = await person('Ada');
+    await ada.page.goto(server.url);
+    await ada.page.getByLabel('Title of the new document').fill('Launch checklist');
+    await ada.page.getByRole('button', { name: 'New document' }).click();
+    await ada.page.waitForURL(/\/d\//);
+    await ada.page.locator('.ProseMirror').waitFor();
+    // The title lives in the document and arrives with its first sync.
+    await expect.poll(() => ada.page.getByLabel('Document title').inputValue()).toBe('Launch checklist');
+
+    await ada.page.goto(server.url);
+    await expect.poll(() => ada.page.locator('.doc-list-title').allInnerTexts()).toContain('Launch checklist');
+  });
+
+  it('two people typing at once end with identical documents and see each other', async () => {
+    const url = await createDocument('Together');
+    const ada = await person('Ada Lovelace');
+    const grace = await person('Grace Hopper');
+    await openEditor(ada, url);
+    await openEditor(grace, url);
+
+    await ada.page.locator('.ProseMirror').click();
+    await grace.page.locator('.ProseMirror').click();
+    await Promise.all([
+      ada.page.keyboard.type('Ada writes about engines. ', { delay: 15 }),
+      grace.page.keyboard.type('Grace writes about compilers. ', { delay: 15 }),
+    ]);
+
+    const bothTexts = (t: string) => t.includes('Ada writes about engines.') && t.includes('Grace writes about compilers.');
+    await waitForEditorText(ada.page, bothTexts, "both people's text at Ada");
+    await waitForEditorText(grace.page, bothTexts, "both people's text at Grace");
+    await expect.poll(async () => JSON.stringify(await editorJson(ada.page))).toBe(JSON.stringify(await editorJson(grace.page)));
+
+    // Each sees the other's caret label and avatar.
+    await ada.page.locator('.collaboration-carets__label', { hasText: 'Grace Hopper' }).waitFor();
+    await grace.page.locator('.collaboration-carets__label', { hasText: 'Ada Lovelace' }).waitFor();
+    await expect.poll(() => ada.page.locator('.avatar').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual([
+      'Ada Lovelace',
+      'Grace Hopper',
+    ]);
+    expect(await status(ada)).toContain('Saved');
+    await ada.page.screenshot({ path: `${ARTIFACTS}/two-person-editor.png` });
+  });
+
+  it('several tabs of one person show one avatar', async () => {
+    const url = await createDocument('Tabs');
+    const ada = await person('Ada');
+    await openEditor(ada, url);
+    const second = await ada.context.newPage();
+    await second.goto(url);
+    await second.locator('.ProseMirror').waitFor();
+    const grace = await person('Grace');
+    await openEditor(grace, url);
+    await expect.poll(() => grace.page.locator('.avatar').count()).toBe(2);
+  });
+
+  it('someone offline keeps typing and, after reconnecting, both texts are in both editors', async () => {
+    const url = await createDocument('Offline');
+    const ada = await person('Ada');
+    const grace = await person('Grace');
+    await openEditor(ada, url);
+    await openEditor(grace, url);
+    await ada.page.locator('.ProseMirror').click();
+    await ada.page.keyboard.type('Shared start. ');
+    await waitForEditorText(grace.page, (t) => t.includes('Shared start.'), 'the shared start at Grace');
+
+    await grace.goOffline();
+    await grace.page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    await grace.page.locator('.ProseMirror').click();
+    await grace.page.keyboard.press('End');
+    await grace.page.keyboard.type('Written on a train.');
+    await grace.page.getByRole('status').filter({ hasText: 'Offline: changes kept on this device' }).waitFor();
+    await ada.page.keyboard.type('Written at the office.');
+    await grace.page.waitForTimeout(300);
+    expect(await editorText(grace.page)).not.toContain('office');
+
+    await grace.goOnline();
+    const merged = (t: string) => t.includes('Written on a train.') && t.includes('Written at the office.');
+    await waitForEditorText(ada.page, merged, 'the merge at Ada');
+    await waitForEditorText(grace.page, merged, 'the merge at Grace');
+    await grace.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    expect(JSON.stringify(await editorJson(ada.page))).toBe(JSON.stringify(await editorJson(grace.page)));
+  });
+
+  it('offline edits survive a reload and merge when the connection returns', async () => {
+    const url = await createDocument('Reload offline');
+    const ada = await person('Ada');
+    await openEditor(ada, url);
+    await ada.goOffline();
+    await ada.page.locator('.ProseMirror').click();
+    await ada.page.keyboard.type('Typed with no network.');
+    await ada.page.getByRole('status').filter({ hasText: 'Offline: changes kept on this device' }).waitFor();
+    await ada.page.reload();
+    await waitForEditorText(ada.page, (t) => t.includes('Typed with no network.'), 'the local copy after reload');
+    await ada.goOnline();
+    await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+
+    const grace = await person('Grace');
+    await openEditor(grace, url);
+    await waitForEditorText(grace.page, (t) => t.includes('Typed with no network.'), 'the offline text at Grace');
+  });
+
+  it('undo removes only your own typing', async () => {
+    const url = await createDocument('Undo');
+    const ada = await person('Ada');
+    const grace = await person('Grace');
+    await openEditor(ada, url);
+    await openEditor(grace, url);
+    await ada.page.locator('.ProseMirror').click();
+    await ada.page.keyboard.type('Ada line.');
+    await waitForEditorText(grace.page, (t) => t.includes('Ada line.'), "Ada's line at Grace");
+    await grace.page.locator('.ProseMirror').click();
+    await grace.page.keyboard.press('End');
+    await grace.page.keyboard.type(' Grace line.');
+    await waitForEditorText(ada.page, (t) => t.includes('Grace line.'), "Grace's line at Ada");
+
+    await ada.page.getByRole('button', { name: 'Undo' }).click();
+    const afterUndo = (t: string) => !t.includes('Ada line.') && t.includes('Grace line.');
+    await waitForEditorText(ada.page, afterUndo, "Ada's line gone at Ada");
+    await waitForEditorText(grace.page, afterUndo, "Ada's line gone at Grace");
+
+    await ada.page.keyboard.press('Control+Shift+z');
+    await waitForEditorText(grace.page, (t) => t.includes('Ada line.') && t.includes('Grace line.'), 'redo at Grace');
+  });
+
+  it('content survives a server restart and a reload, and reaches a new browser', async () => {
+    const url = await createDocument('Restart');
+    const ada = await person('Ada');
+    await openEditor(ada, url);
+    await ada.page.locator('.ProseMirror').click();
+    await ada.page.keyboard.type('This must outlive the server.');
+    await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+
+    const { port, dataDir } = { port: server.port, dataDir: server.config.dataDir };
+    await server.close();
+    await ada.page.getByRole('status').filter({ hasText: /Offline/ }).waitFor();
+    server = await startTestServer({ port, dataDir });
+    await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 15_000 });
+    await ada.page.reload();
+    await waitForEditorText(ada.page, (t) => t.includes('This must outlive the server.'), 'content after reload');
+
+    const fresh = await person('Grace');
+    await openEditor(fresh, url);
+    await waitForEditorText(fresh.page, (t) => t.includes('This must outlive the server.'), 'content in a new browser');
+  });
+
+  it('a document the server refuses shows a clear message instead of spinning', async () => {
+    const ada = await person('Ada');
+    await ada.page.goto(`${server.url}/d/.not-a-valid-name`);
+    await ada.page.getByRole('alert').filter({ hasText: 'This link does not point to a valid document.' }).waitFor();
+  });
+
+  it('is usable at phone width without horizontal scrolling', async () => {
+    const url = await createDocument('Phone');
+    const ada = await person('Ada', { width: 390, height: 800 });
+    await openEditor(ada, url);
+    const overflow = await ada.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await ada.page.screenshot({ path: `${ARTIFACTS}/phone-editor.png` });
+  });
+});

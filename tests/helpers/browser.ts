@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install chromium`); nothing is downloaded. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A browser context (a separate person: own storage, own IndexedDB) whose sync sockets the
+ * test can cut. Chromium's setOffline does not close open WebSockets (it holds their
+ * traffic), so going offline closes every routed socket with a retryable code and refuses
+ * new ones until `goOnline`.
+ */
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  goOffline(): Promise<void>;
+  goOnline(): Promise<void>;
+}
+
+export async function newPerson(browser: Browser, name: string, viewport = { width: 1100, height: 760 }): Promise<Person> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  let offline = false;
+  const open = new Set<WebSocketRoute>();
+  await context.routeWebSocket(/\/sync\//, (ws) => {
+    if (offline) {
+      void ws.close({ code: 1013, reason: 'test: offline' });
+      return;
+    }
+    open.add(ws);
+    ws.connectToServer();
+  });
+  page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
+  await page.addInitScript((n) => localStorage.setItem('inkwell:user-name', n), name);
+  return {
+    context,
+    page,
+    async goOffline() {
+      offline = true;
+      await Promise.all([...open].map((ws) => ws.close({ code: 1013, reason: 'test: offline' })));
+      open.clear();
+    },
+    async goOnline() {
+      offline = false;
+    },
+  };
+}
+
+/** The editor's ProseMirror JSON (Tiptap keeps the editor on its DOM node). */
+export function editorJson(page: Page): Promise<unknown> {
+  return page.evaluate(() => {
+    const dom = document.querySelector('.ProseMirror') as (HTMLElement & { editor?: { getJSON(): unknown } }) | null;
+    return dom?.editor?.getJSON() ?? null;
+  });
+}
+
+/** The editor's plain text, without other people's caret labels. */
+export function editorText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const dom = document.querySelector('.ProseMirror') as (HTMLElement & { editor?: { getText(): string } }) | null;
+    return dom?.editor?.getText() ?? '';
+  });
+}
+
+export async function waitForEditorText(page: Page, check: (text: string) => boolean, what: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const text = await editorText(page);
+    if (check(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; editor has: ${JSON.stringify(text)}`);
+    await page.waitForTimeout(50);
+  }
+}
