@@ -7,7 +7,9 @@ export function describeStatus(state: CollabState): { tone: 'ok' | 'busy' | 'off
     if (state.saved) return { tone: 'offline', text: 'Offline' };
     return {
       tone: 'offline',
-      text: state.storedLocally ? 'Offline: changes kept on this device' : 'Offline: keeping changes on this device…',
+      text: state.storedLocally
+        ? 'Offline: changes kept on this device'
+        : 'Offline: keeping changes on this device…',
     };
   }
   if (!state.saved) return { tone: 'busy', text: 'Saving…' };

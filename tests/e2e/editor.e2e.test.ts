@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { editorJson, editorText, launchBrowser, newPerson, waitForEditorText, type Person } from '../helpers/browser.ts';
+import {
+  editorJson,
+  editorText,
+  launchBrowser,
+  newPerson,
+  waitForEditorText,
+  type Person,
+} from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const ARTIFACTS = 'test-artifacts';
@@ -62,7 +69,9 @@ describe('the web editor in Chromium', () => {
     await expect.poll(() => ada.page.getByLabel('Document title').inputValue()).toBe('Launch checklist');
 
     await ada.page.goto(server.url);
-    await expect.poll(() => ada.page.locator('.doc-list-title').allInnerTexts()).toContain('Launch checklist');
+    await expect
+      .poll(() => ada.page.locator('.doc-list-title').allInnerTexts())
+      .toContain('Launch checklist');
   });
 
   it('two people typing at once end with identical documents and see each other', async () => {
@@ -79,18 +88,22 @@ describe('the web editor in Chromium', () => {
       grace.page.keyboard.type('Grace writes about compilers. ', { delay: 15 }),
     ]);
 
-    const bothTexts = (t: string) => t.includes('Ada writes about engines.') && t.includes('Grace writes about compilers.');
+    const bothTexts = (t: string) =>
+      t.includes('Ada writes about engines.') && t.includes('Grace writes about compilers.');
     await waitForEditorText(ada.page, bothTexts, "both people's text at Ada");
     await waitForEditorText(grace.page, bothTexts, "both people's text at Grace");
-    await expect.poll(async () => JSON.stringify(await editorJson(ada.page))).toBe(JSON.stringify(await editorJson(grace.page)));
+    await expect
+      .poll(async () => JSON.stringify(await editorJson(ada.page)))
+      .toBe(JSON.stringify(await editorJson(grace.page)));
 
     // Each sees the other's caret label and avatar.
     await ada.page.locator('.collaboration-carets__label', { hasText: 'Grace Hopper' }).waitFor();
     await grace.page.locator('.collaboration-carets__label', { hasText: 'Ada Lovelace' }).waitFor();
-    await expect.poll(() => ada.page.locator('.avatar').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual([
-      'Ada Lovelace',
-      'Grace Hopper',
-    ]);
+    await expect
+      .poll(() =>
+        ada.page.locator('.avatar').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))),
+      )
+      .toEqual(['Ada Lovelace', 'Grace Hopper']);
     expect(await status(ada)).toContain('Saved');
     await ada.page.screenshot({ path: `${ARTIFACTS}/two-person-editor.png` });
   });
@@ -122,7 +135,10 @@ describe('the web editor in Chromium', () => {
     await grace.page.locator('.ProseMirror').click();
     await grace.page.keyboard.press('End');
     await grace.page.keyboard.type('Written on a train.');
-    await grace.page.getByRole('status').filter({ hasText: 'Offline: changes kept on this device' }).waitFor();
+    await grace.page
+      .getByRole('status')
+      .filter({ hasText: 'Offline: changes kept on this device' })
+      .waitFor();
     await ada.page.keyboard.type('Written at the office.');
     await grace.page.waitForTimeout(300);
     expect(await editorText(grace.page)).not.toContain('office');
@@ -144,13 +160,21 @@ describe('the web editor in Chromium', () => {
     await ada.page.keyboard.type('Typed with no network.');
     await ada.page.getByRole('status').filter({ hasText: 'Offline: changes kept on this device' }).waitFor();
     await ada.page.reload();
-    await waitForEditorText(ada.page, (t) => t.includes('Typed with no network.'), 'the local copy after reload');
+    await waitForEditorText(
+      ada.page,
+      (t) => t.includes('Typed with no network.'),
+      'the local copy after reload',
+    );
     await ada.goOnline();
     await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
 
     const grace = await person('Grace');
     await openEditor(grace, url);
-    await waitForEditorText(grace.page, (t) => t.includes('Typed with no network.'), 'the offline text at Grace');
+    await waitForEditorText(
+      grace.page,
+      (t) => t.includes('Typed with no network.'),
+      'the offline text at Grace',
+    );
   });
 
   it('undo removes only your own typing', async () => {
@@ -173,7 +197,11 @@ describe('the web editor in Chromium', () => {
     await waitForEditorText(grace.page, afterUndo, "Ada's line gone at Grace");
 
     await ada.page.keyboard.press('Control+Shift+z');
-    await waitForEditorText(grace.page, (t) => t.includes('Ada line.') && t.includes('Grace line.'), 'redo at Grace');
+    await waitForEditorText(
+      grace.page,
+      (t) => t.includes('Ada line.') && t.includes('Grace line.'),
+      'redo at Grace',
+    );
   });
 
   it('content survives a server restart and a reload, and reaches a new browser', async () => {
@@ -186,21 +214,35 @@ describe('the web editor in Chromium', () => {
 
     const { port, dataDir } = { port: server.port, dataDir: server.config.dataDir };
     await server.close();
-    await ada.page.getByRole('status').filter({ hasText: /Offline/ }).waitFor();
+    await ada.page
+      .getByRole('status')
+      .filter({ hasText: /Offline/ })
+      .waitFor();
     server = await startTestServer({ port, dataDir });
     await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 15_000 });
     await ada.page.reload();
-    await waitForEditorText(ada.page, (t) => t.includes('This must outlive the server.'), 'content after reload');
+    await waitForEditorText(
+      ada.page,
+      (t) => t.includes('This must outlive the server.'),
+      'content after reload',
+    );
 
     const fresh = await person('Grace');
     await openEditor(fresh, url);
-    await waitForEditorText(fresh.page, (t) => t.includes('This must outlive the server.'), 'content in a new browser');
+    await waitForEditorText(
+      fresh.page,
+      (t) => t.includes('This must outlive the server.'),
+      'content in a new browser',
+    );
   });
 
   it('a document the server refuses shows a clear message instead of spinning', async () => {
     const ada = await person('Ada');
     await ada.page.goto(`${server.url}/d/.not-a-valid-name`);
-    await ada.page.getByRole('alert').filter({ hasText: 'This link does not point to a valid document.' }).waitFor();
+    await ada.page
+      .getByRole('alert')
+      .filter({ hasText: 'This link does not point to a valid document.' })
+      .waitFor();
   });
 
   it('is usable at phone width without horizontal scrolling', async () => {

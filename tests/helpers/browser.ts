@@ -6,7 +6,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does)`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does)`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -34,7 +36,11 @@ export interface Person {
   goOnline(): Promise<void>;
 }
 
-export async function newPerson(browser: Browser, name: string, viewport = { width: 1100, height: 760 }): Promise<Person> {
+export async function newPerson(
+  browser: Browser,
+  name: string,
+  viewport = { width: 1100, height: 760 },
+): Promise<Person> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   let offline = false;
@@ -66,7 +72,8 @@ export async function newPerson(browser: Browser, name: string, viewport = { wid
 /** The editor's ProseMirror JSON (Tiptap keeps the editor on its DOM node). */
 export function editorJson(page: Page): Promise<unknown> {
   return page.evaluate(() => {
-    const dom = document.querySelector('.ProseMirror') as (HTMLElement & { editor?: { getJSON(): unknown } }) | null;
+    const dom = document.querySelector('.ProseMirror') as
+      (HTMLElement & { editor?: { getJSON(): unknown } }) | null;
     return dom?.editor?.getJSON() ?? null;
   });
 }
@@ -74,17 +81,23 @@ export function editorJson(page: Page): Promise<unknown> {
 /** The editor's plain text, without other people's caret labels. */
 export function editorText(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const dom = document.querySelector('.ProseMirror') as (HTMLElement & { editor?: { getText(): string } }) | null;
+    const dom = document.querySelector('.ProseMirror') as
+      (HTMLElement & { editor?: { getText(): string } }) | null;
     return dom?.editor?.getText() ?? '';
   });
 }
 
-export async function waitForEditorText(page: Page, check: (text: string) => boolean, what: string): Promise<string> {
+export async function waitForEditorText(
+  page: Page,
+  check: (text: string) => boolean,
+  what: string,
+): Promise<string> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const text = await editorText(page);
     if (check(text)) return text;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; editor has: ${JSON.stringify(text)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; editor has: ${JSON.stringify(text)}`);
     await page.waitForTimeout(50);
   }
 }

@@ -3,7 +3,6 @@ import { TITLE_TEXT } from '../../shared/documentModel.ts';
 import { connectClient, waitForConvergence } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-
 let server: TestServer;
 
 beforeAll(async () => {
