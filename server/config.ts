@@ -19,6 +19,17 @@ const envSchema = z.object({
   HEARTBEAT_INTERVAL_MS: integer(100, 3_600_000).default(10_000),
   SHUTDOWN_TIMEOUT_MS: integer(100, 600_000).default(10_000),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+  ALLOWED_ORIGINS: z.string().optional(),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  MAX_DOCUMENT_BYTES: integer(1024, 1024 * 1024 * MiB).default(64 * MiB),
+  MAX_MESSAGES_PER_SECOND: integer(1, 1_000_000).default(100),
+  MAX_MESSAGE_BURST: integer(1, 10_000_000).default(500),
+  MAX_CONNECTIONS: integer(1, 10_000_000).default(20_000),
+  MAX_CONNECTIONS_PER_IP: integer(1, 10_000_000).default(200),
+  MAX_LOADED_DOCUMENTS: integer(1, 10_000_000).default(10_000),
+  MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * 1024 * MiB).default(16 * MiB),
 });
 
 export interface Config {
@@ -37,6 +48,24 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** NORMAL survives a process crash; FULL also survives power loss, at an fsync per commit. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** HS256 secret; when set, every connection and API call needs a valid token. */
+  authSecret: string | null;
+  /** Optional PEM public key for ES256/EdDSA tokens minted elsewhere. */
+  authPublicKey: string | null;
+  /** Origins allowed to open sync sockets from a browser; null allows any. */
+  allowedOrigins: string[] | null;
+  /** Take the client address from X-Forwarded-For (only behind a proxy you control). */
+  trustProxy: boolean;
+  /** A document whose stored size would pass this refuses the update (4413). */
+  maxDocumentBytes: number;
+  /** Token bucket per connection: sustained rate and burst. */
+  maxMessagesPerSecond: number;
+  maxMessageBurst: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxLoadedDocuments: number;
+  /** Unsent bytes after which a slow reader is closed (1013) instead of buffered. */
+  maxBufferedBytes: number;
 }
 
 /** Thrown with a message naming every invalid variable. */
@@ -67,5 +96,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    authSecret: e.AUTH_SECRET ?? null,
+    authPublicKey: e.AUTH_PUBLIC_KEY?.replace(/\\n/g, '\n') ?? null,
+    allowedOrigins: e.ALLOWED_ORIGINS
+      ? e.ALLOWED_ORIGINS.split(',')
+          .map((origin) => origin.trim().replace(/\/$/, ''))
+          .filter(Boolean)
+      : null,
+    trustProxy: e.TRUST_PROXY === 'true',
+    maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    maxMessagesPerSecond: e.MAX_MESSAGES_PER_SECOND,
+    maxMessageBurst: e.MAX_MESSAGE_BURST,
+    maxConnections: e.MAX_CONNECTIONS,
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    maxLoadedDocuments: e.MAX_LOADED_DOCUMENTS,
+    maxBufferedBytes: e.MAX_BUFFERED_BYTES,
   };
 }

@@ -11,6 +11,8 @@ import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
 import type { DocStore } from './storage/DocStore.ts';
 import { SqliteDocStore } from './storage/SqliteDocStore.ts';
+import { TokenVerifier } from './auth/TokenVerifier.ts';
+import { ConnectionLimiter } from './transport/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
 
 /** A listening Inkwell server. */
@@ -50,7 +52,12 @@ export async function startServer(
     store,
     logger: logger.child({ component: 'rooms' }),
     compactAfterUpdates: config.compactAfterUpdates,
+    maxDocumentBytes: config.maxDocumentBytes,
   });
+  const verifier =
+    config.authSecret === null
+      ? null
+      : new TokenVerifier({ secret: config.authSecret, publicKeyPem: config.authPublicKey ?? undefined });
   const heartbeat = new Heartbeat(config.heartbeatIntervalMs);
   let shuttingDown = false;
 
@@ -61,17 +68,31 @@ export async function startServer(
   // does not loop resending them); ws itself answers 1009 only above the ceiling.
   nodeWs.wss.options.maxPayload = config.maxMessageBytes * 2;
 
+  const httpLogger = logger.child({ component: 'http' });
   createApp(
     {
       store,
-      registry,
-      heartbeat,
-      logger: logger.child({ component: 'http' }),
+      logger: httpLogger,
       upgradeWebSocket: nodeWs.upgradeWebSocket,
-      maxMessageBytes: config.maxMessageBytes,
-      maxBufferedBytes: Math.max(config.maxMessageBytes * 2, 16 * 1024 * 1024),
-      isShuttingDown: () => shuttingDown,
       clientDir: CLIENT_DIST_DIR,
+      trustProxy: config.trustProxy,
+      auth: verifier === null ? null : { verifier, secret: config.authSecret! },
+      sync: {
+        registry,
+        heartbeat,
+        logger: httpLogger,
+        verifier,
+        allowedOrigins: config.allowedOrigins,
+        connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
+        limits: {
+          maxMessageBytes: config.maxMessageBytes,
+          maxBufferedBytes: config.maxBufferedBytes,
+          maxMessagesPerSecond: config.maxMessagesPerSecond,
+          maxMessageBurst: config.maxMessageBurst,
+          maxLoadedDocuments: config.maxLoadedDocuments,
+        },
+        isShuttingDown: () => shuttingDown,
+      },
     },
     app,
   );

@@ -24,6 +24,8 @@ export const CloseCode = {
   MessageTooBig: 4413,
   /** A frame could not be decoded, or carried an invalid Yjs update. */
   InvalidMessage: 4422,
+  /** Too many messages or connections from one client; it may retry after its backoff. */
+  RateLimited: 4529,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -136,6 +136,15 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/** `[2, 0, reason]`: permission denied (y-websocket's auth message). */
+export function encodePermissionDenied(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Auth);
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarString(encoder, reason);
+  return encoding.toUint8Array(encoder);
+}
+
 /** `[3]`: asks the peer for every awareness state it knows. */
 export function encodeQueryAwareness(): Uint8Array {
   return Uint8Array.of(MessageType.QueryAwareness);

@@ -1,27 +1,48 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
+import { docPatternMatches, type AccessClaims } from '../../shared/access.ts';
 import { validateDocName } from '../../shared/docName.ts';
 import { TITLE_MAX_LENGTH, UNTITLED } from '../../shared/documentModel.ts';
+import { signToken, TokenError, type TokenVerifier } from '../auth/TokenVerifier.ts';
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { Logger } from '../logger.ts';
-import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import type { DocStore, DocumentInfo } from '../storage/DocStore.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
 import { serveSyncSocket, type SyncEndpointDeps } from './syncEndpoint.ts';
 
-export interface AppDeps extends SyncEndpointDeps {
+export interface AppDeps {
+  sync: SyncEndpointDeps;
   store: DocStore;
-  registry: RoomRegistry;
   logger: Logger;
   upgradeWebSocket: UpgradeWebSocket<WebSocket>;
   /** Directory of the built web client. */
   clientDir: string;
+  /** Take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
+  /** Null when auth is off. */
+  auth: { verifier: TokenVerifier; secret: string } | null;
 }
+
+const DAY = 24 * 60 * 60;
+
+const shareBody = z
+  .object({
+    doc: z.string(),
+    role: z.enum(['read', 'write']),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * DAY)
+      .default(7 * DAY),
+  })
+  .strict();
 
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
 const MAX_API_BODY_BYTES = 16 * 1024;
@@ -30,6 +51,29 @@ const createDocumentBody = z.object({ title: z.string().trim().max(TITLE_MAX_LEN
 
 /** 96 random bits in URL-safe base64 (16 characters): unguessable, and a valid name. */
 const newDocumentName = () => randomBytes(12).toString('base64url');
+
+/** Parses a JSON body against a schema, answering 400 with what is wrong. */
+async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  let body: unknown;
+  try {
+    const text = await c.req.text();
+    body = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    throw new ApiError(400, 'invalid_body', problems.join('; '));
+  }
+  return parsed.data;
+}
+
+function checkedName(name: string): string {
+  const checked = validateDocName(name);
+  if (!checked.ok) throw new ApiError(400, 'bad_document_name', checked.reason);
+  return checked.name;
+}
 
 /** A document as the REST API shows it. */
 export interface DocumentJson {
@@ -54,10 +98,30 @@ const toJson = (info: DocumentInfo): DocumentJson => ({
  * through it).
  */
 export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
-  const { store, registry, logger } = deps;
+  const { store, logger, auth } = deps;
+  const { registry } = deps.sync;
+
+  /** In auth mode, the caller's verified claims (Bearer header or ?token=); else null. */
+  const authenticate = async (c: Context): Promise<AccessClaims | null> => {
+    if (auth === null) return null;
+    const header = c.req.header('authorization');
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.query('token');
+    if (!token) throw new ApiError(401, 'unauthorized', 'a token is required (Authorization: Bearer <token>)');
+    try {
+      return await auth.verifier.verify(token);
+    } catch (error) {
+      throw new ApiError(401, 'unauthorized', error instanceof TokenError ? error.message : 'invalid token');
+    }
+  };
+  const requireAccess = (claims: AccessClaims | null, name: string, role?: 'write') => {
+    if (claims === null) return;
+    if (!docPatternMatches(claims.doc, name) || (role === 'write' && claims.role !== 'write')) {
+      throw new ApiError(403, 'forbidden', `this token does not allow ${role ?? 'read'} access to "${name}"`);
+    }
+  };
 
   app.get('/healthz', (c) => {
-    if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
+    if (deps.sync.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
     return c.json({ status: 'ok', documentsLoaded: registry.loadedCount, sessions: registry.sessionCount });
   });
 
@@ -75,23 +139,24 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     }),
   );
 
-  app.get('/api/docs', async (c) => c.json({ documents: (await store.list()).map(toJson) }));
+  app.get('/api/config', (c) => c.json({ auth: auth !== null }));
+
+  app.get('/api/docs', async (c) => {
+    const claims = await authenticate(c);
+    const documents = await store.list();
+    const visible = claims === null ? documents : documents.filter((d) => docPatternMatches(claims.doc, d.name));
+    return c.json({ documents: visible.map(toJson) });
+  });
 
   app.post('/api/docs', async (c) => {
-    let body: unknown;
-    try {
-      const text = await c.req.text();
-      body = text.trim() === '' ? {} : JSON.parse(text);
-    } catch {
-      throw new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
+    const claims = await authenticate(c);
+    const { title: requested } = await readJson(c, createDocumentBody);
+    const title = requested || UNTITLED;
+    // In auth mode, new documents are named inside the token's prefix (`team-*` → `team-…`).
+    if (claims !== null && (claims.role !== 'write' || !claims.doc.endsWith('*'))) {
+      throw new ApiError(403, 'forbidden', 'creating documents needs a write token for a name prefix (doc: "prefix*")');
     }
-    const parsed = createDocumentBody.safeParse(body);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-      throw new ApiError(400, 'invalid_body', problems.join('; '));
-    }
-    const title = parsed.data.title || UNTITLED;
-    const name = newDocumentName();
+    const name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
     await store.append(name, newDocumentUpdate(title));
     await store.setTitle(name, title);
     const info = await store.info(name);
@@ -99,11 +164,28 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
   });
 
   app.get('/api/docs/:doc', async (c) => {
-    const checked = validateDocName(c.req.param('doc'));
-    if (!checked.ok) throw new ApiError(400, 'bad_document_name', checked.reason);
-    const info = await store.info(checked.name);
-    if (info === null) throw new ApiError(404, 'not_found', `no document named "${checked.name}"`);
+    const name = checkedName(c.req.param('doc'));
+    requireAccess(await authenticate(c), name);
+    const info = await store.info(name);
+    if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
     return c.json(toJson(info));
+  });
+
+  app.post('/api/share', async (c) => {
+    if (auth === null) {
+      throw new ApiError(400, 'auth_disabled', 'auth is off: anyone with the plain link can edit');
+    }
+    const claims = await authenticate(c);
+    const body = await readJson(c, shareBody);
+    const doc = checkedName(body.doc);
+    requireAccess(claims, doc, 'write');
+    const token = await signToken(auth.secret, { sub: `shared-by:${claims!.sub}`, doc, role: body.role }, body.ttlSeconds);
+    return c.json({
+      role: body.role,
+      token,
+      url: `/d/${doc}?token=${token}`,
+      expiresAt: new Date(Date.now() + body.ttlSeconds * 1000).toISOString(),
+    });
   });
 
   app.get(
@@ -112,7 +194,21 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
       // The raw socket is used from here on: it gives zero-copy Buffers, pong events and
       // bufferedAmount, which the transport needs and Hono's portable wrapper hides.
       onOpen: (_event, ws) => {
-        if (ws.raw !== undefined) serveSyncSocket(ws.raw, c.req.url, deps);
+        if (ws.raw === undefined) return;
+        const forwarded = deps.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+        serveSyncSocket(
+          ws.raw,
+          {
+            url: c.req.url,
+            origin: c.req.header('origin'),
+            remoteAddress: forwarded || getConnInfo(c).remote.address || 'unknown',
+            protocols: (c.req.header('sec-websocket-protocol') ?? '')
+              .split(',')
+              .map((p) => p.trim())
+              .filter(Boolean),
+          },
+          deps.sync,
+        );
       },
     })),
   );

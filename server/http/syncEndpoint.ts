@@ -1,30 +1,67 @@
 import type { WebSocket } from 'ws';
+import { docPatternMatches, type AccessClaims } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { parseDocNameFromPath } from '../../shared/docName.ts';
+import { TokenError, type TokenVerifier } from '../auth/TokenVerifier.ts';
 import type { Logger } from '../logger.ts';
+import type { SessionAccess } from '../rooms/Room.ts';
 import type { RoomRegistry, RoomSession } from '../rooms/RoomRegistry.ts';
+import type { ConnectionLimiter } from '../transport/ConnectionLimiter.ts';
 import type { Heartbeat } from '../transport/Heartbeat.ts';
 import { WsRoomSocket } from '../transport/WsRoomSocket.ts';
 
 export const SYNC_PATH_PREFIX = '/sync/';
 
+/** setTimeout cannot wait longer than this; a later expiry is checked again when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface SyncLimits {
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  maxMessagesPerSecond: number;
+  maxMessageBurst: number;
+  maxLoadedDocuments: number;
+}
+
 export interface SyncEndpointDeps {
   registry: RoomRegistry;
   heartbeat: Heartbeat;
   logger: Logger;
-  maxMessageBytes: number;
-  maxBufferedBytes: number;
+  limits: SyncLimits;
+  connections: ConnectionLimiter;
+  /** Null when auth is off: every connection may write. */
+  verifier: TokenVerifier | null;
+  /** Browser origins allowed to connect; null allows any. */
+  allowedOrigins: string[] | null;
   isShuttingDown(): boolean;
 }
 
+/** What the upgrade request said about the client. */
+export interface Handshake {
+  url: string;
+  /** The browser's Origin header, if any. */
+  origin: string | undefined;
+  remoteAddress: string;
+  /** Offered Sec-WebSocket-Protocol values (a token may travel there). */
+  protocols: string[];
+}
+
+const looksLikeJwt = (value: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(value);
+
+/** The token from `?token=` (the y-websocket client's `params`) or a subprotocol. */
+function tokenFrom(handshake: Handshake, url: URL): string | null {
+  return url.searchParams.get('token') ?? handshake.protocols.find(looksLikeJwt) ?? null;
+}
+
 /**
- * Serves one upgraded `/sync/<doc>` WebSocket: validates the name, joins the room, and
- * queues frames that arrive while the document loads (the client sends its step 1 at once).
+ * Serves one upgraded `/sync/<doc>` WebSocket. Every check happens before the document is
+ * loaded: name, shutdown, origin, connection limits, token and access, open-document limit.
+ * Frames that arrive meanwhile are queued (the client sends its step 1 at once).
  */
-export function serveSyncSocket(ws: WebSocket, requestUrl: string, deps: SyncEndpointDeps): void {
+export function serveSyncSocket(ws: WebSocket, handshake: Handshake, deps: SyncEndpointDeps): void {
+  const url = new URL(handshake.url);
   // The raw (undecoded) path: the name is decoded exactly once, by parseDocNameFromPath.
-  const segment = new URL(requestUrl).pathname.slice(SYNC_PATH_PREFIX.length);
-  const parsed = parseDocNameFromPath(segment);
+  const parsed = parseDocNameFromPath(url.pathname.slice(SYNC_PATH_PREFIX.length));
   if (!parsed.ok) {
     deps.logger.info({ reason: parsed.reason }, 'refused a sync socket with a bad document name');
     ws.close(CloseCode.BadDocumentName, parsed.reason);
@@ -34,17 +71,33 @@ export function serveSyncSocket(ws: WebSocket, requestUrl: string, deps: SyncEnd
     ws.close(CloseCode.ServiceRestart, 'server is shutting down');
     return;
   }
+  // Cross-site WebSocket hijacking: a page elsewhere must not use a visitor's browser to
+  // reach us. Clients that send no Origin are not browsers, and could forge one anyway.
+  if (deps.allowedOrigins !== null && handshake.origin !== undefined) {
+    if (!deps.allowedOrigins.includes(handshake.origin)) {
+      deps.logger.warn({ origin: handshake.origin }, 'refused a sync socket from a foreign origin');
+      ws.close(CloseCode.Forbidden, 'origin not allowed');
+      return;
+    }
+  }
+  const admitted = deps.connections.tryAcquire(handshake.remoteAddress);
+  if (admitted !== 'ok') {
+    deps.logger.warn({ address: handshake.remoteAddress, limit: admitted }, 'refused a sync socket over a connection limit');
+    if (admitted === 'total') ws.close(CloseCode.TryAgainLater, 'server is at its connection limit');
+    else ws.close(CloseCode.RateLimited, 'too many connections from this address');
+    return;
+  }
 
   const name = parsed.name;
   const logger = deps.logger.child({ doc: name });
   let session: RoomSession | null = null;
   let closed = false;
+  let expiryTimer: NodeJS.Timeout | null = null;
   let queued: Uint8Array[] = [];
   let queuedBytes = 0;
 
   const socket = new WsRoomSocket(ws, {
-    maxMessageBytes: deps.maxMessageBytes,
-    maxBufferedBytes: deps.maxBufferedBytes,
+    ...deps.limits,
     logger,
     onFrame(frame) {
       if (session !== null) {
@@ -52,7 +105,7 @@ export function serveSyncSocket(ws: WebSocket, requestUrl: string, deps: SyncEnd
         return;
       }
       queuedBytes += frame.byteLength;
-      if (queuedBytes > deps.maxMessageBytes) {
+      if (queuedBytes > deps.limits.maxMessageBytes) {
         socket.close(CloseCode.TryAgainLater, 'too much data before the document loaded');
         return;
       }
@@ -61,23 +114,69 @@ export function serveSyncSocket(ws: WebSocket, requestUrl: string, deps: SyncEnd
     },
     onClose() {
       closed = true;
+      if (expiryTimer !== null) clearTimeout(expiryTimer);
+      deps.connections.release(handshake.remoteAddress);
       deps.heartbeat.delete(socket);
       session?.leave();
     },
   });
   deps.heartbeat.add(socket);
 
-  deps.registry.join(name, socket).then(
-    (joined) => {
-      if (closed) {
-        joined.leave();
-        return;
-      }
-      session = joined;
-      const backlog = queued;
-      queued = [];
-      for (const frame of backlog) joined.receive(frame);
-    },
-    () => socket.close(CloseCode.InternalError, 'could not load the document'),
-  );
+  const closeAtExpiry = (claims: AccessClaims) => {
+    const remaining = claims.exp * 1000 - Date.now();
+    expiryTimer = setTimeout(
+      () => {
+        if (claims.exp * 1000 <= Date.now()) socket.close(CloseCode.Unauthorized, 'token expired');
+        else closeAtExpiry(claims);
+      },
+      Math.min(Math.max(remaining, 0), MAX_TIMER_MS),
+    );
+  };
+
+  const authorize = async (): Promise<SessionAccess | null> => {
+    if (deps.verifier === null) return { role: 'write' };
+    const token = tokenFrom(handshake, url);
+    if (token === null) {
+      socket.close(CloseCode.Unauthorized, 'missing token');
+      return null;
+    }
+    let claims: AccessClaims;
+    try {
+      claims = await deps.verifier.verify(token);
+    } catch (error) {
+      socket.close(CloseCode.Unauthorized, error instanceof TokenError ? error.message : 'invalid token');
+      return null;
+    }
+    if (!docPatternMatches(claims.doc, name)) {
+      socket.close(CloseCode.Forbidden, 'token is not for this document');
+      return null;
+    }
+    closeAtExpiry(claims);
+    return { role: claims.role };
+  };
+
+  void (async () => {
+    const access = await authorize();
+    if (access === null || closed) return;
+    if (!deps.registry.isLoaded(name) && deps.registry.loadedCount >= deps.limits.maxLoadedDocuments) {
+      logger.warn({ limit: deps.limits.maxLoadedDocuments }, 'refused to open another document');
+      socket.close(CloseCode.TryAgainLater, 'too many open documents');
+      return;
+    }
+    let joined: RoomSession;
+    try {
+      joined = await deps.registry.join(name, socket, access);
+    } catch {
+      socket.close(CloseCode.InternalError, 'could not load the document');
+      return;
+    }
+    if (closed) {
+      joined.leave();
+      return;
+    }
+    session = joined;
+    const backlog = queued;
+    queued = [];
+    for (const frame of backlog) joined.receive(frame);
+  })();
 }

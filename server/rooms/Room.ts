@@ -5,6 +5,7 @@ import {
   encodeAwarenessUpdate,
   removeAwarenessStates,
 } from 'y-protocols/awareness';
+import type { Role } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import {
   decodeMessage,
@@ -12,10 +13,11 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
+  encodePermissionDenied,
   ProtocolError,
 } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
-import type { DocStore } from '../storage/DocStore.ts';
+import type { DocStore, StoredDocument } from '../storage/DocStore.ts';
 import { readTitle } from './documentTitle.ts';
 import { isTransactionOrigin, LOAD_ORIGIN, SERVER_ORIGIN, type TransactionOrigin } from './origins.ts';
 import type { RoomSocket } from './RoomSocket.ts';
@@ -26,7 +28,25 @@ export interface RoomOptions {
   logger: Logger;
   /** Log entries after which the log is folded into the snapshot. */
   compactAfterUpdates: number;
+  /** Stored size (snapshot plus log) past which updates are refused. */
+  maxDocumentBytes: number;
 }
+
+/** What a socket may do in a room. */
+export interface SessionAccess {
+  role: Role;
+}
+
+interface Session {
+  access: SessionAccess;
+  /** Awareness client IDs this socket announced (removed when it leaves). */
+  awarenessClients: Set<number>;
+  /** A reader is told once that its updates are ignored. */
+  toldReadOnly: boolean;
+}
+
+/** Sent (once) to a read-only session that sends an update. */
+export const READ_ONLY_REASON = 'read-only: this session cannot change the document';
 
 interface AwarenessChange {
   added: number[];
@@ -56,9 +76,9 @@ export class Room {
   private readonly store: DocStore;
   private readonly logger: Logger;
   private readonly compactAfterUpdates: number;
+  private readonly maxDocumentBytes: number;
 
-  /** Each socket with the awareness client IDs it announced (removed when it leaves). */
-  private readonly sessions = new Map<RoomSocket, Set<number>>();
+  private readonly sessions = new Map<RoomSocket, Session>();
   /** Appends not yet settled; flushing waits for them. */
   private readonly inflightWrites = new Set<Promise<void>>();
   /** Encoded once per document version and shared by every joining socket. */
@@ -68,19 +88,26 @@ export class Room {
   private appliedThroughSeq: number;
   /** Log entries written since the last snapshot. */
   private logLength: number;
+  /** Stored size, as the size limit counts it: snapshot, applied log, accepted in flight. */
+  private snapshotBytes: number;
+  private logBytes: number;
+  private inflightBytes = 0;
   private compaction: Promise<void> | null = null;
   private destroyed = false;
   /** The editor title last mirrored to the store (for the document list). */
   private title: string | null;
 
-  private constructor(options: RoomOptions, doc: Y.Doc, lastSeq: number, logLength: number) {
+  private constructor(options: RoomOptions, doc: Y.Doc, stored: StoredDocument | null) {
     this.name = options.name;
     this.store = options.store;
     this.logger = options.logger;
     this.compactAfterUpdates = options.compactAfterUpdates;
+    this.maxDocumentBytes = options.maxDocumentBytes;
     this.doc = doc;
-    this.appliedThroughSeq = lastSeq;
-    this.logLength = logLength;
+    this.appliedThroughSeq = stored?.lastSeq ?? 0;
+    this.logLength = stored?.updates.length ?? 0;
+    this.snapshotBytes = stored?.snapshot?.byteLength ?? 0;
+    this.logBytes = stored?.updates.reduce((sum, update) => sum + update.byteLength, 0) ?? 0;
     this.title = readTitle(doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.awareness = new Awareness(doc);
@@ -112,7 +139,7 @@ export class Room {
         }
       }, LOAD_ORIGIN);
     }
-    const room = new Room(options, doc, stored?.lastSeq ?? 0, stored?.updates.length ?? 0);
+    const room = new Room(options, doc, stored);
     if (room.logLength >= room.compactAfterUpdates) void room.compact();
     return room;
   }
@@ -126,8 +153,8 @@ export class Room {
   }
 
   /** Adds a socket: sends the server's step 1 and the awareness states present. */
-  addSession(socket: RoomSocket): void {
-    this.sessions.set(socket, new Set());
+  addSession(socket: RoomSocket, access: SessionAccess): void {
+    this.sessions.set(socket, { access, awarenessClients: new Set(), toldReadOnly: false });
     // Without the server's step 1, edits the client made offline would never be pulled.
     socket.send(this.stateVectorFrame());
     const clients = [...this.awareness.getStates().keys()];
@@ -136,15 +163,17 @@ export class Room {
 
   /** Removes a socket and tells the others its awareness states are gone. */
   removeSession(socket: RoomSocket): void {
-    const clients = this.sessions.get(socket);
-    if (clients === undefined) return;
+    const session = this.sessions.get(socket);
+    if (session === undefined) return;
     this.sessions.delete(socket);
-    if (clients.size > 0) removeAwarenessStates(this.awareness, [...clients], SERVER_ORIGIN);
+    const clients = [...session.awarenessClients];
+    if (clients.length > 0) removeAwarenessStates(this.awareness, clients, SERVER_ORIGIN);
   }
 
   /** Handles one frame from a socket. Never throws: a bad frame closes only that socket. */
   receive(socket: RoomSocket, frame: Uint8Array): void {
-    if (!this.sessions.has(socket)) return;
+    const session = this.sessions.get(socket);
+    if (session === undefined) return;
     let message;
     try {
       message = decodeMessage(frame);
@@ -159,7 +188,8 @@ export class Room {
         return;
       case 'sync-step-2':
       case 'sync-update':
-        this.acceptUpdate(socket, message.update);
+        if (session.access.role === 'read') this.ignoreReaderUpdate(socket, session);
+        else this.acceptUpdate(socket, message.update);
         return;
       case 'awareness':
         this.acceptAwareness(socket, message.update);
@@ -221,9 +251,21 @@ export class Room {
       return;
     }
     if (isEmptyUpdate(decoded)) return;
+    const bytes = update.byteLength;
+    if (this.snapshotBytes + this.logBytes + this.inflightBytes + bytes > this.maxDocumentBytes) {
+      // Refused before it is stored: the document stays exactly as it was.
+      this.reject(socket, CloseCode.MessageTooBig, `document would exceed ${this.maxDocumentBytes} bytes`);
+      return;
+    }
+    this.inflightBytes += bytes;
     const write = this.store.append(this.name, update).then(
-      (seq) => this.applyCommitted(socket, update, seq),
+      (seq) => {
+        this.inflightBytes -= bytes;
+        this.logBytes += bytes;
+        this.applyCommitted(socket, update, seq);
+      },
       (error: unknown) => {
+        this.inflightBytes -= bytes;
         this.logger.error({ err: error, doc: this.name }, 'could not store an update');
         // Retryable: the client still holds the change and resends it after reconnecting.
         socket.close(CloseCode.InternalError, 'could not store the update');
@@ -267,6 +309,17 @@ export class Room {
     this.broadcast(encodeSyncUpdate(update));
   }
 
+  /**
+   * Read-only sessions sync and show presence, but their updates are dropped: never applied,
+   * stored or broadcast. The client is told once, with y-websocket's permission-denied
+   * message (the stock client logs it; Inkwell's editor is read-only for viewers anyway).
+   */
+  private ignoreReaderUpdate(socket: RoomSocket, session: Session): void {
+    if (session.toldReadOnly) return;
+    session.toldReadOnly = true;
+    socket.send(encodePermissionDenied(READ_ONLY_REASON));
+  }
+
   private acceptAwareness(socket: RoomSocket, update: Uint8Array): void {
     const origin: TransactionOrigin = { kind: 'client', socket };
     try {
@@ -278,7 +331,7 @@ export class Room {
 
   private onAwarenessUpdate({ added, updated, removed }: AwarenessChange, origin: unknown): void {
     if (isTransactionOrigin(origin) && origin.kind === 'client') {
-      const announced = this.sessions.get(origin.socket);
+      const announced = this.sessions.get(origin.socket)?.awarenessClients;
       if (announced !== undefined) {
         for (const client of added) announced.add(client);
         for (const client of removed) announced.delete(client);
@@ -312,6 +365,7 @@ export class Room {
   private compact(): Promise<void> {
     if (this.compaction !== null) return this.compaction;
     const covered = this.logLength;
+    const coveredBytes = this.logBytes;
     const throughSeq = this.appliedThroughSeq;
     const snapshot = Y.encodeStateAsUpdate(this.doc);
     this.compaction = this.store
@@ -319,6 +373,8 @@ export class Room {
       .then(
         () => {
           this.logLength -= covered;
+          this.logBytes -= coveredBytes;
+          this.snapshotBytes = snapshot.byteLength;
         },
         (error: unknown) => this.logger.error({ err: error, doc: this.name }, 'compaction failed'),
       )

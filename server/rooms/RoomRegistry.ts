@@ -1,12 +1,13 @@
 import type { Logger } from '../logger.ts';
 import type { DocStore } from '../storage/DocStore.ts';
-import { Room } from './Room.ts';
+import { Room, type SessionAccess } from './Room.ts';
 import type { RoomSocket } from './RoomSocket.ts';
 
 export interface RoomRegistryOptions {
   store: DocStore;
   logger: Logger;
   compactAfterUpdates: number;
+  maxDocumentBytes: number;
 }
 
 /** A socket's membership of a room, as the transport sees it. */
@@ -46,13 +47,18 @@ export class RoomRegistry {
     return count;
   }
 
+  /** True when the document is in memory (or being loaded). */
+  isLoaded(name: string): boolean {
+    return this.loading.has(name);
+  }
+
   /** Joins a socket to a document, loading the document first if needed. */
-  async join(name: string, socket: RoomSocket): Promise<RoomSession> {
+  async join(name: string, socket: RoomSocket, access: SessionAccess): Promise<RoomSession> {
     for (;;) {
       const room = await this.load(name);
       // The room may have been unloaded between the load resolving and now; load again.
       if (room.isDestroyed) continue;
-      room.addSession(socket);
+      room.addSession(socket, access);
       let left = false;
       return {
         room: name,
@@ -77,8 +83,8 @@ export class RoomRegistry {
   private load(name: string): Promise<Room> {
     let pending = this.loading.get(name);
     if (pending === undefined) {
-      const { store, logger, compactAfterUpdates } = this.options;
-      pending = Room.load({ name, store, logger: logger.child({ doc: name }), compactAfterUpdates });
+      const { store, logger, compactAfterUpdates, maxDocumentBytes } = this.options;
+      pending = Room.load({ name, store, logger: logger.child({ doc: name }), compactAfterUpdates, maxDocumentBytes });
       this.loading.set(name, pending);
       pending.then(
         (room) => this.loaded.set(name, room),

@@ -3,12 +3,16 @@ import { CloseCode } from '../../shared/closeCodes.ts';
 import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
+import { TokenBucket } from './TokenBucket.ts';
 
 export interface WsRoomSocketOptions {
   /** Frames above this size close the socket with 4413. */
   maxMessageBytes: number;
   /** Unsent bytes above which a slow reader is closed (retryable) rather than buffered. */
   maxBufferedBytes: number;
+  /** Frames per second a connection may send, sustained and in a burst. */
+  maxMessagesPerSecond: number;
+  maxMessageBurst: number;
   logger: Logger;
   /** Receives each accepted binary frame. */
   onFrame(frame: Uint8Array): void;
@@ -40,10 +44,12 @@ export class WsRoomSocket implements RoomSocket {
   private closing = false;
   private pongSinceLastBeat = true;
   private sentSinceLastBeat = false;
+  private readonly rate: TokenBucket;
 
   constructor(ws: WebSocket, options: WsRoomSocketOptions) {
     this.ws = ws;
     this.options = options;
+    this.rate = new TokenBucket(options.maxMessagesPerSecond, options.maxMessageBurst);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('pong', () => {
       this.pongSinceLastBeat = true;
@@ -58,6 +64,8 @@ export class WsRoomSocket implements RoomSocket {
   send(frame: Uint8Array): void {
     if (this.closing) return;
     if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
+      // It resyncs everything it missed when it reconnects (its step 1 asks for it).
+      this.options.logger.warn({ bufferedBytes: this.ws.bufferedAmount }, 'closing a socket that reads too slowly');
       this.close(CloseCode.TryAgainLater, 'client is reading too slowly');
       return;
     }
@@ -92,6 +100,11 @@ export class WsRoomSocket implements RoomSocket {
     if (this.closing) return;
     if (!isBinary) {
       this.close(CloseCode.InvalidMessage, 'expected binary frames');
+      return;
+    }
+    if (!this.rate.take()) {
+      this.options.logger.warn('closing a socket that sends too many messages');
+      this.close(CloseCode.RateLimited, 'too many messages');
       return;
     }
     if (data.byteLength > this.options.maxMessageBytes) {

@@ -14,6 +14,7 @@ import { Room } from '../../../server/rooms/Room.ts';
 import { GatedStore, TestSocket } from '../../helpers/roomFakes.ts';
 
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
+const WRITER = { role: 'write' } as const;
 
 function clientEdit(text: string, doc = new Y.Doc()): { doc: Y.Doc; update: Uint8Array } {
   let update: Uint8Array | null = null;
@@ -34,20 +35,20 @@ describe('Room', () => {
 
   beforeEach(async () => {
     store = new GatedStore();
-    room = await Room.load({ name: 'doc', store, logger: silentLogger(), compactAfterUpdates: 1000 });
+    room = await Room.load({ name: 'doc', store, logger: silentLogger(), compactAfterUpdates: 1000, maxDocumentBytes: 1 << 30 });
   });
 
   it('greets a new socket with the server step 1, so offline edits get pulled', () => {
     const socket = new TestSocket();
-    room.addSession(socket);
+    room.addSession(socket, WRITER);
     expect(socket.messages()).toEqual([{ type: 'sync-step-1', stateVector: EMPTY_STATE_VECTOR }]);
   });
 
   it('broadcasts an update only after the store committed it', async () => {
     const writer = new TestSocket();
     const reader = new TestSocket();
-    room.addSession(writer);
-    room.addSession(reader);
+    room.addSession(writer, WRITER);
+    room.addSession(reader, WRITER);
     writer.take();
     reader.take();
 
@@ -57,7 +58,7 @@ describe('Room', () => {
     expect(reader.frames).toHaveLength(0);
     // A joiner's step 2 must not reveal the uncommitted edit either.
     const joiner = new TestSocket();
-    room.addSession(joiner);
+    room.addSession(joiner, WRITER);
     room.receive(joiner, encodeSyncStep1(EMPTY_STATE_VECTOR));
     const joinerStep2 = joiner.messages().find((m) => m.type === 'sync-step-2');
     expect(joinerStep2?.type === 'sync-step-2' && textOf(joinerStep2.update)).toBe('');
@@ -72,7 +73,7 @@ describe('Room', () => {
 
   it('sends every socket the very same broadcast bytes', async () => {
     const sockets = [new TestSocket(), new TestSocket(), new TestSocket()];
-    for (const s of sockets) room.addSession(s);
+    for (const s of sockets) room.addSession(s, WRITER);
     for (const s of sockets) s.frames.length = 0;
     room.receive(sockets[0]!, encodeSyncUpdate(clientEdit('x').update));
     await store.commit();
@@ -82,14 +83,14 @@ describe('Room', () => {
 
   it('answers step 1 with the missing content and caches the full state until the next change', async () => {
     const writer = new TestSocket();
-    room.addSession(writer);
+    room.addSession(writer, WRITER);
     room.receive(writer, encodeSyncUpdate(clientEdit('stored text').update));
     await store.commit();
 
     const a = new TestSocket();
     const b = new TestSocket();
     for (const s of [a, b]) {
-      room.addSession(s);
+      room.addSession(s, WRITER);
       room.receive(s, encodeSyncStep1(EMPTY_STATE_VECTOR));
     }
     const step2 = (s: TestSocket) => s.frames.find((f, i) => s.messages()[i]!.type === 'sync-step-2')!;
@@ -100,14 +101,14 @@ describe('Room', () => {
     room.receive(writer, encodeSyncUpdate(clientEdit(' more', new Y.Doc()).update));
     await store.commit();
     const c = new TestSocket();
-    room.addSession(c);
+    room.addSession(c, WRITER);
     room.receive(c, encodeSyncStep1(EMPTY_STATE_VECTOR));
     expect(step2(c)).not.toBe(step2(a));
   });
 
   it('answers a non-empty state vector with only what that client lacks', async () => {
     const writer = new TestSocket();
-    room.addSession(writer);
+    room.addSession(writer, WRITER);
     const edit = clientEdit('abc');
     room.receive(writer, encodeSyncUpdate(edit.update));
     await store.commit();
@@ -119,14 +120,14 @@ describe('Room', () => {
 
   it('stores nothing for an empty step 2 (an up-to-date client reconnecting)', async () => {
     const socket = new TestSocket();
-    room.addSession(socket);
+    room.addSession(socket, WRITER);
     room.receive(socket, encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc())));
     expect(store.pendingAppends).toBe(0);
   });
 
   it('closes only the offending socket when a frame or update is malformed, and keeps the document', async () => {
     const good = new TestSocket();
-    room.addSession(good);
+    room.addSession(good, WRITER);
     room.receive(good, encodeSyncUpdate(clientEdit('keep me').update));
     await store.commit();
 
@@ -140,7 +141,7 @@ describe('Room', () => {
     ];
     for (const frame of cases) {
       const bad = new TestSocket();
-      room.addSession(bad);
+      room.addSession(bad, WRITER);
       room.receive(bad, frame);
       expect(bad.closed?.code, `frame ${Array.from(frame)}`).toBe(CloseCode.InvalidMessage);
     }
@@ -154,8 +155,8 @@ describe('Room', () => {
   it('closes the sender with a retryable code and broadcasts nothing when storing fails', async () => {
     const writer = new TestSocket();
     const reader = new TestSocket();
-    room.addSession(writer);
-    room.addSession(reader);
+    room.addSession(writer, WRITER);
+    room.addSession(reader, WRITER);
     reader.take();
     store.failNextAppends = 1;
     room.receive(writer, encodeSyncUpdate(clientEdit('lost?').update));
@@ -167,8 +168,8 @@ describe('Room', () => {
   it('relays awareness, answers query-awareness, and removes a leaver’s states', () => {
     const alice = new TestSocket();
     const bob = new TestSocket();
-    room.addSession(alice);
-    room.addSession(bob);
+    room.addSession(alice, WRITER);
+    room.addSession(bob, WRITER);
     alice.take();
     bob.take();
 
@@ -185,7 +186,7 @@ describe('Room', () => {
 
     // A newcomer gets the present states at once.
     const carol = new TestSocket();
-    room.addSession(carol);
+    room.addSession(carol, WRITER);
     expect(carol.messages().map((m) => m.type)).toEqual(['sync-step-1', 'awareness']);
 
     room.removeSession(alice);
@@ -198,9 +199,9 @@ describe('Room', () => {
   });
 
   it('compacts its log into a snapshot that a fresh load reproduces', async () => {
-    const compacting = await Room.load({ name: 'c', store, logger: silentLogger(), compactAfterUpdates: 3 });
+    const compacting = await Room.load({ name: 'c', store, logger: silentLogger(), compactAfterUpdates: 3, maxDocumentBytes: 1 << 30 });
     const socket = new TestSocket();
-    compacting.addSession(socket);
+    compacting.addSession(socket, WRITER);
     const doc = new Y.Doc();
     for (const word of ['one ', 'two ', 'three ', 'four']) {
       compacting.receive(socket, encodeSyncUpdate(clientEdit(word, doc).update));

@@ -13,15 +13,17 @@ function editUpdate(text: string): Uint8Array {
   return update!;
 }
 
+const WRITER = { role: 'write' } as const;
+
 const newRegistry = (store: GatedStore) =>
-  new RoomRegistry({ store, logger: silentLogger(), compactAfterUpdates: 1000 });
+  new RoomRegistry({ store, logger: silentLogger(), compactAfterUpdates: 1000, maxDocumentBytes: 1 << 30 });
 
 describe('RoomRegistry', () => {
   it('shares one load between concurrent joins of a document', async () => {
     const store = new GatedStore();
     const registry = newRegistry(store);
     const sessions = await Promise.all(
-      Array.from({ length: 20 }, () => registry.join('doc', new TestSocket())),
+      Array.from({ length: 20 }, () => registry.join('doc', new TestSocket(), WRITER)),
     );
     expect(store.loads).toBe(1);
     expect(registry.loadedCount).toBe(1);
@@ -33,7 +35,7 @@ describe('RoomRegistry', () => {
     const store = new GatedStore();
     const registry = newRegistry(store);
     const socket = new TestSocket();
-    const session = await registry.join('doc', socket);
+    const session = await registry.join('doc', socket, WRITER);
     session.receive(encodeSyncUpdate(editUpdate('persist me')));
     session.leave();
     session.leave(); // idempotent
@@ -50,11 +52,11 @@ describe('RoomRegistry', () => {
   it('keeps a document loaded for someone who joins while it is being flushed', async () => {
     const store = new GatedStore();
     const registry = newRegistry(store);
-    const first = await registry.join('doc', new TestSocket());
+    const first = await registry.join('doc', new TestSocket(), WRITER);
     first.receive(encodeSyncUpdate(editUpdate('x')));
     first.leave(); // unload now waits for the gated append
     const secondSocket = new TestSocket();
-    const second = await registry.join('doc', secondSocket);
+    const second = await registry.join('doc', secondSocket, WRITER);
     await store.commit();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(registry.loadedCount).toBe(1);
@@ -69,14 +71,14 @@ describe('RoomRegistry', () => {
   it('loads again after an unload, from what was stored', async () => {
     const store = new GatedStore();
     const registry = newRegistry(store);
-    const first = await registry.join('doc', new TestSocket());
+    const first = await registry.join('doc', new TestSocket(), WRITER);
     first.receive(encodeSyncUpdate(editUpdate('again')));
     await store.commit();
     first.leave();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(registry.loadedCount).toBe(0);
     const socket = new TestSocket();
-    const second = await registry.join('doc', socket);
+    const second = await registry.join('doc', socket, WRITER);
     expect(store.loads).toBe(2);
     second.receive(encodeSyncStep1(Uint8Array.of(0)));
     const reply = socket.messages().find((m) => m.type === 'sync-step-2');
@@ -90,8 +92,8 @@ describe('RoomRegistry', () => {
     const store = new GatedStore();
     const registry = newRegistry(store);
     const sockets = [new TestSocket(), new TestSocket()];
-    await registry.join('a', sockets[0]!);
-    await registry.join('b', sockets[1]!);
+    await registry.join('a', sockets[0]!, WRITER);
+    await registry.join('b', sockets[1]!, WRITER);
     await registry.closeAll(1012, 'restarting');
     expect(sockets.map((s) => s.closed?.code)).toEqual([1012, 1012]);
     expect(registry.loadedCount).toBe(0);

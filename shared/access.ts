@@ -1,0 +1,44 @@
+/**
+ * Access tokens: the claims Inkwell's JWTs carry and how they map to documents. Shared so
+ * the web client can read its own token's role (the server verifies; the client only reads).
+ */
+export const Role = {
+  Read: 'read',
+  Write: 'write',
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** Verified token claims. */
+export interface AccessClaims {
+  /** User id. */
+  sub: string;
+  /** Display name. */
+  name?: string;
+  /** An exact document name, or a prefix ending in `*` (`team-*`, or `*` for all). */
+  doc: string;
+  role: Role;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+/** True when a token's `doc` claim covers the document. */
+export function docPatternMatches(pattern: string, name: string): boolean {
+  return pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+/**
+ * Reads a token's claims WITHOUT verifying it: for the client's UI only (read-only mode,
+ * share dialog). Returns null for anything that is not a readable JWT.
+ */
+export function peekClaims(token: string): Partial<AccessClaims> | null {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return null;
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    const claims = JSON.parse(json) as unknown;
+    return typeof claims === 'object' && claims !== null ? (claims as Partial<AccessClaims>) : null;
+  } catch {
+    return null;
+  }
+}
