@@ -16,6 +16,13 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+if (config.authSecret === null) {
+  const warning =
+    'AUTH IS OFF: anyone who can reach this server can read and change every document. ' +
+    'Set AUTH_SECRET (32+ characters) before exposing it beyond this machine; see docs/SECURITY.md.';
+  logger.warn(warning);
+  process.stderr.write(`\n  ⚠  ${warning}\n\n`);
+}
 const server = await startServer(config, logger);
 logger.info({ url: server.url, dataDir: config.dataDir }, `Inkwell is listening on ${server.url}`);
 // A plain line for humans and scripts that wait for the server (tests parse it).

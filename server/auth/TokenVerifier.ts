@@ -12,7 +12,10 @@ export class TokenError extends Error {
 const claimsSchema = z.object({
   sub: z.string().min(1).max(256),
   name: z.string().max(100).optional(),
-  doc: z.string().min(1).max(DOC_NAME_MAX_LENGTH + 1),
+  doc: z
+    .string()
+    .min(1)
+    .max(DOC_NAME_MAX_LENGTH + 1),
   role: z.enum(['read', 'write']),
   exp: z.number().int(),
 });
@@ -51,8 +54,14 @@ export class TokenVerifier {
     } catch {
       throw new TokenError('malformed token');
     }
-    const key = algorithm === 'HS256' ? this.secret : this.publicAlgorithms.includes(algorithm ?? '') ? this.publicKey : null;
-    if (key === null) throw new TokenError(`tokens signed with ${algorithm ?? 'no algorithm'} are not accepted`);
+    const key =
+      algorithm === 'HS256'
+        ? this.secret
+        : this.publicAlgorithms.includes(algorithm ?? '')
+          ? this.publicKey
+          : null;
+    if (key === null)
+      throw new TokenError(`tokens signed with ${algorithm ?? 'no algorithm'} are not accepted`);
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, key, {

@@ -106,7 +106,8 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     if (auth === null) return null;
     const header = c.req.header('authorization');
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.query('token');
-    if (!token) throw new ApiError(401, 'unauthorized', 'a token is required (Authorization: Bearer <token>)');
+    if (!token)
+      throw new ApiError(401, 'unauthorized', 'a token is required (Authorization: Bearer <token>)');
     try {
       return await auth.verifier.verify(token);
     } catch (error) {
@@ -144,7 +145,8 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
   app.get('/api/docs', async (c) => {
     const claims = await authenticate(c);
     const documents = await store.list();
-    const visible = claims === null ? documents : documents.filter((d) => docPatternMatches(claims.doc, d.name));
+    const visible =
+      claims === null ? documents : documents.filter((d) => docPatternMatches(claims.doc, d.name));
     return c.json({ documents: visible.map(toJson) });
   });
 
@@ -154,7 +156,11 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     const title = requested || UNTITLED;
     // In auth mode, new documents are named inside the token's prefix (`team-*` → `team-…`).
     if (claims !== null && (claims.role !== 'write' || !claims.doc.endsWith('*'))) {
-      throw new ApiError(403, 'forbidden', 'creating documents needs a write token for a name prefix (doc: "prefix*")');
+      throw new ApiError(
+        403,
+        'forbidden',
+        'creating documents needs a write token for a name prefix (doc: "prefix*")',
+      );
     }
     const name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
     await store.append(name, newDocumentUpdate(title));
@@ -179,7 +185,11 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     const body = await readJson(c, shareBody);
     const doc = checkedName(body.doc);
     requireAccess(claims, doc, 'write');
-    const token = await signToken(auth.secret, { sub: `shared-by:${claims!.sub}`, doc, role: body.role }, body.ttlSeconds);
+    const token = await signToken(
+      auth.secret,
+      { sub: `shared-by:${claims!.sub}`, doc, role: body.role },
+      body.ttlSeconds,
+    );
     return c.json({
       role: body.role,
       token,
@@ -195,7 +205,9 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
       // bufferedAmount, which the transport needs and Hono's portable wrapper hides.
       onOpen: (_event, ws) => {
         if (ws.raw === undefined) return;
-        const forwarded = deps.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+        const forwarded = deps.trustProxy
+          ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+          : undefined;
         serveSyncSocket(
           ws.raw,
           {

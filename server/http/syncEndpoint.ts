@@ -82,7 +82,10 @@ export function serveSyncSocket(ws: WebSocket, handshake: Handshake, deps: SyncE
   }
   const admitted = deps.connections.tryAcquire(handshake.remoteAddress);
   if (admitted !== 'ok') {
-    deps.logger.warn({ address: handshake.remoteAddress, limit: admitted }, 'refused a sync socket over a connection limit');
+    deps.logger.warn(
+      { address: handshake.remoteAddress, limit: admitted },
+      'refused a sync socket over a connection limit',
+    );
     if (admitted === 'total') ws.close(CloseCode.TryAgainLater, 'server is at its connection limit');
     else ws.close(CloseCode.RateLimited, 'too many connections from this address');
     return;

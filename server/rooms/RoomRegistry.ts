@@ -84,7 +84,13 @@ export class RoomRegistry {
     let pending = this.loading.get(name);
     if (pending === undefined) {
       const { store, logger, compactAfterUpdates, maxDocumentBytes } = this.options;
-      pending = Room.load({ name, store, logger: logger.child({ doc: name }), compactAfterUpdates, maxDocumentBytes });
+      pending = Room.load({
+        name,
+        store,
+        logger: logger.child({ doc: name }),
+        compactAfterUpdates,
+        maxDocumentBytes,
+      });
       this.loading.set(name, pending);
       pending.then(
         (room) => this.loaded.set(name, room),

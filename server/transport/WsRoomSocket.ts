@@ -65,7 +65,10 @@ export class WsRoomSocket implements RoomSocket {
     if (this.closing) return;
     if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
       // It resyncs everything it missed when it reconnects (its step 1 asks for it).
-      this.options.logger.warn({ bufferedBytes: this.ws.bufferedAmount }, 'closing a socket that reads too slowly');
+      this.options.logger.warn(
+        { bufferedBytes: this.ws.bufferedAmount },
+        'closing a socket that reads too slowly',
+      );
       this.close(CloseCode.TryAgainLater, 'client is reading too slowly');
       return;
     }

@@ -22,6 +22,19 @@ describe('loadConfig', () => {
     expect(config.maxMessageBytes).toBe(8 * 1024 * 1024);
   });
 
+  it('turns on auth and origin checks only when configured', () => {
+    expect(loadConfig({})).toMatchObject({ authSecret: null, allowedOrigins: null, trustProxy: false });
+    const config = loadConfig({
+      AUTH_SECRET: 's'.repeat(32),
+      ALLOWED_ORIGINS: 'https://a.example, https://b.example/',
+      TRUST_PROXY: 'true',
+    });
+    expect(config.authSecret).toBe('s'.repeat(32));
+    expect(config.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.trustProxy).toBe(true);
+    expect(() => loadConfig({ AUTH_SECRET: 'too short' })).toThrow(/AUTH_SECRET/);
+  });
+
   it('names every invalid setting in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);

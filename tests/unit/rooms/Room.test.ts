@@ -35,7 +35,13 @@ describe('Room', () => {
 
   beforeEach(async () => {
     store = new GatedStore();
-    room = await Room.load({ name: 'doc', store, logger: silentLogger(), compactAfterUpdates: 1000, maxDocumentBytes: 1 << 30 });
+    room = await Room.load({
+      name: 'doc',
+      store,
+      logger: silentLogger(),
+      compactAfterUpdates: 1000,
+      maxDocumentBytes: 1 << 30,
+    });
   });
 
   it('greets a new socket with the server step 1, so offline edits get pulled', () => {
@@ -199,7 +205,13 @@ describe('Room', () => {
   });
 
   it('compacts its log into a snapshot that a fresh load reproduces', async () => {
-    const compacting = await Room.load({ name: 'c', store, logger: silentLogger(), compactAfterUpdates: 3, maxDocumentBytes: 1 << 30 });
+    const compacting = await Room.load({
+      name: 'c',
+      store,
+      logger: silentLogger(),
+      compactAfterUpdates: 3,
+      maxDocumentBytes: 1 << 30,
+    });
     const socket = new TestSocket();
     compacting.addSession(socket, WRITER);
     const doc = new Y.Doc();
