@@ -49,7 +49,7 @@ function hostileFrame(gen: prng.PRNG, doc: Y.Doc): Uint8Array {
     case 1: {
       const flipped = valid.slice();
       for (let i = 0; i < prng.int32(gen, 1, 4); i++)
-        flipped[prng.int32(gen, 0, flipped.length - 1)] = prng.uint32(gen) & 0xff;
+        flipped[prng.int32(gen, 0, flipped.length - 1)] = prng.int32(gen, 0, 255);
       return flipped;
     }
     case 2:
