@@ -1,4 +1,5 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { serverConfig } from './api.ts';
 import { DocumentList } from './docs/DocumentList.tsx';
 import { navigate, parseRoute, usePathname } from './router.ts';
 
@@ -12,16 +13,29 @@ const EditorLoading = () => (
   </div>
 );
 
+/** Whether the server requires tokens; assumed off until it answers (it only gates UI). */
+function useAuthMode(): boolean {
+  const [auth, setAuth] = useState(false);
+  useEffect(() => {
+    serverConfig().then(
+      (config) => setAuth(config.auth),
+      () => {},
+    );
+  }, []);
+  return auth;
+}
+
 export function App() {
   const route = parseRoute(usePathname());
+  const auth = useAuthMode();
   switch (route.page) {
     case 'home':
-      return <DocumentList />;
+      return <DocumentList auth={auth} />;
     case 'document':
       // Keyed by name: another document gets a fresh session and editor.
       return (
         <Suspense fallback={<EditorLoading />}>
-          <EditorPage key={route.name} name={route.name} />
+          <EditorPage key={route.name} name={route.name} auth={auth} />
         </Suspense>
       );
     case 'not-found':

@@ -18,13 +18,12 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+async function request<T>(path: string, init?: RequestInit, token?: string | null): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetch(path, {
-      ...init,
-      headers: { 'content-type': 'application/json', ...init?.headers },
-    });
+    response = await fetch(path, { ...init, headers });
   } catch {
     throw new ApiRequestError(0, 'The server cannot be reached. Check your connection.');
   }
@@ -34,10 +33,27 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-export async function listDocuments(): Promise<DocumentSummary[]> {
-  return (await request<{ documents: DocumentSummary[] }>('/api/docs')).documents;
+/** Whether the server requires tokens. */
+export function serverConfig(): Promise<{ auth: boolean }> {
+  return request('/api/config');
 }
 
-export function createDocument(title: string): Promise<DocumentSummary & { url: string }> {
-  return request('/api/docs', { method: 'POST', body: JSON.stringify({ title }) });
+export async function listDocuments(token: string | null): Promise<DocumentSummary[]> {
+  return (await request<{ documents: DocumentSummary[] }>('/api/docs', undefined, token)).documents;
+}
+
+export function createDocument(
+  title: string,
+  token: string | null,
+): Promise<DocumentSummary & { url: string }> {
+  return request('/api/docs', { method: 'POST', body: JSON.stringify({ title }) }, token);
+}
+
+/** Mints a link to a document (auth mode, with a write token). */
+export function createShareLink(
+  doc: string,
+  role: 'read' | 'write',
+  token: string,
+): Promise<{ url: string; role: string; expiresAt: string }> {
+  return request('/api/share', { method: 'POST', body: JSON.stringify({ doc, role }) }, token);
 }

@@ -57,9 +57,15 @@ export class CollabSession {
   private localChangesStored = 0;
   private readonly cleanups: (() => void)[] = [];
 
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    token: string | null = null,
+  ) {
     this.local = new IndexeddbPersistence(`inkwell:${name}`, this.doc);
-    this.provider = new WebsocketProvider(syncServerUrl(), name, this.doc);
+    // The token travels as `?token=` (the provider's params); the server checks it first.
+    this.provider = new WebsocketProvider(syncServerUrl(), name, this.doc, {
+      params: token ? { token } : {},
+    });
 
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       // Server content is confirmed by definition; anything else (typed here, or restored

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { UNTITLED } from '../../shared/documentModel.ts';
+import { homeToken, roleOf } from '../access.ts';
 import { createDocument, listDocuments, type DocumentSummary } from '../api.ts';
 import { documentPath, navigate } from '../router.ts';
 
@@ -30,7 +31,10 @@ type Load =
   | { status: 'ready'; documents: DocumentSummary[] };
 
 /** The home page: every stored document, newest first, and a way to start a new one. */
-export function DocumentList() {
+export function DocumentList({ auth }: { auth: boolean }) {
+  const token = auth ? homeToken() : null;
+  const canList = !auth || token !== null;
+  const canCreate = !auth || roleOf(token) === 'write';
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [title, setTitle] = useState('');
   const [creating, setCreating] = useState(false);
@@ -38,22 +42,23 @@ export function DocumentList() {
 
   useEffect(() => {
     document.title = 'Documents · Inkwell';
+    if (!canList) return;
     let cancelled = false;
-    listDocuments().then(
+    listDocuments(token).then(
       (documents) => !cancelled && setLoad({ status: 'ready', documents }),
       (error: Error) => !cancelled && setLoad({ status: 'error', message: error.message }),
     );
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [canList, token]);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
     setCreating(true);
     setCreateError(null);
     try {
-      const created = await createDocument(title.trim());
+      const created = await createDocument(title.trim(), token);
       navigate(documentPath(created.name));
     } catch (error) {
       setCreateError((error as Error).message);
@@ -65,18 +70,20 @@ export function DocumentList() {
     <div className="page home-page">
       <header className="home-header">
         <h1 className="brand">Inkwell</h1>
-        <form className="new-doc" onSubmit={create}>
-          <input
-            aria-label="Title of the new document"
-            placeholder="Title of a new document"
-            value={title}
-            onChange={(event) => setTitle(event.target.value)}
-            maxLength={200}
-          />
-          <button type="submit" className="button-primary" disabled={creating}>
-            {creating ? 'Creating…' : 'New document'}
-          </button>
-        </form>
+        {canCreate && (
+          <form className="new-doc" onSubmit={create}>
+            <input
+              aria-label="Title of the new document"
+              placeholder="Title of a new document"
+              value={title}
+              onChange={(event) => setTitle(event.target.value)}
+              maxLength={200}
+            />
+            <button type="submit" className="button-primary" disabled={creating}>
+              {creating ? 'Creating…' : 'New document'}
+            </button>
+          </form>
+        )}
         {createError && (
           <p className="notice notice-error" role="alert">
             {createError}
@@ -86,7 +93,13 @@ export function DocumentList() {
 
       <main>
         <h2 className="section-title">Documents</h2>
-        {load.status === 'loading' && <p className="muted">Loading documents…</p>}
+        {!canList && (
+          <p className="notice">
+            This server only opens documents through access links. Open the link you were given, or ask its
+            operator for one (<code>npm run token</code> mints them).
+          </p>
+        )}
+        {canList && load.status === 'loading' && <p className="muted">Loading documents…</p>}
         {load.status === 'error' && (
           <p className="notice notice-error" role="alert">
             Could not load the documents: {load.message}

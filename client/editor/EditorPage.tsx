@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { roleOf, tokenFor } from '../access.ts';
+import { createShareLink } from '../api.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { StatusIndicator } from '../collab/StatusIndicator.tsx';
 import { useCollabSession } from '../collab/useCollabSession.ts';
@@ -17,26 +19,53 @@ const REFUSAL_MESSAGES: Record<number, string> = {
   [CloseCode.InvalidMessage]: 'The server could not read a change from this browser. Reload the page.',
 };
 
-function ShareButton() {
-  const [copied, setCopied] = useState(false);
+/** A button that copies a link (computed on click) and says so for two seconds. */
+function CopyLinkButton({ label, link }: { label: string; link: () => Promise<string> }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   return (
     <button
       type="button"
       className="button-quiet share-button"
       onClick={async () => {
-        await navigator.clipboard?.writeText(window.location.href).catch(() => {});
-        setCopied(true);
-        setTimeout(() => setCopied(false), 2000);
+        try {
+          const url = await link();
+          await navigator.clipboard.writeText(url);
+          setState('copied');
+        } catch {
+          setState('failed');
+        }
+        setTimeout(() => setState('idle'), 2000);
       }}
     >
-      {copied ? 'Link copied' : 'Copy link'}
+      {state === 'copied' ? 'Link copied' : state === 'failed' ? 'Could not copy' : label}
     </button>
   );
 }
 
+/**
+ * Sharing: with auth off the page's own URL is the link. In auth mode a writer mints links
+ * (view-only or edit) through the server; a viewer has nothing to share.
+ */
+function ShareControls({ name, auth, token }: { name: string; auth: boolean; token: string | null }) {
+  if (!auth) return <CopyLinkButton label="Copy link" link={async () => window.location.href} />;
+  if (token === null || roleOf(token) !== 'write') return null;
+  const mint = (role: 'read' | 'write') => async () =>
+    new URL((await createShareLink(name, role, token)).url, window.location.origin).href;
+  return (
+    <>
+      <CopyLinkButton label="Copy view-only link" link={mint('read')} />
+      <CopyLinkButton label="Copy edit link" link={mint('write')} />
+    </>
+  );
+}
+
 /** One document: title, status, people, toolbar and the shared editor. */
-export function EditorPage({ name }: { name: string }) {
-  const { session, state } = useCollabSession(name);
+export function EditorPage({ name, auth }: { name: string; auth: boolean }) {
+  const token = useMemo(() => tokenFor(name), [name]);
+  const { session, state } = useCollabSession(name, token);
+  // The server enforces read-only; the editor mirrors it so viewers are not invited to type.
+  const readOnly = roleOf(token) === 'read';
+  const editable = state.refused === null && !readOnly;
   const [identity, setIdentity] = useState<Identity>(loadIdentity);
   const [editingName, setEditingName] = useState(false);
   const needsName = identity.name === null;
@@ -60,13 +89,10 @@ export function EditorPage({ name }: { name: string }) {
           Inkwell
         </a>
         <div className="doc-title">
-          {session ? (
-            <TitleField doc={session.doc} editable={state.refused === null} />
-          ) : (
-            <span className="title-field" />
-          )}
+          {session ? <TitleField doc={session.doc} editable={editable} /> : <span className="title-field" />}
         </div>
         <div className="doc-meta">
+          {readOnly && <span className="badge">View only</span>}
           <StatusIndicator state={state} />
           {session && <Avatars awareness={session.provider.awareness} />}
           <button
@@ -77,7 +103,7 @@ export function EditorPage({ name }: { name: string }) {
           >
             {identity.name ?? 'Set name'}
           </button>
-          <ShareButton />
+          <ShareControls name={name} auth={auth} token={token} />
         </div>
       </header>
 
@@ -93,7 +119,7 @@ export function EditorPage({ name }: { name: string }) {
           <CollaborativeEditor
             session={session}
             identity={{ ...identity, name: identity.name }}
-            editable={state.refused === null}
+            editable={editable}
           />
         ) : (
           <div className="editor-frame editor-placeholder" aria-hidden="true" />

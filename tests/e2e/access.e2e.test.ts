@@ -1,0 +1,78 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { signToken } from '../../server/auth/TokenVerifier.ts';
+import { editorText, launchBrowser, newPerson, waitForEditorText, type Person } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const SECRET = 'e2e-secret-that-is-long-enough-0123456789';
+
+let browser: Browser;
+let server: TestServer;
+let people: Person[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await startTestServer({ authSecret: SECRET });
+});
+
+afterEach(async () => {
+  await Promise.all(people.map((p) => p.context.close()));
+  people = [];
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function person(name: string) {
+  const p = await newPerson(browser, name);
+  await p.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  people.push(p);
+  return p;
+}
+
+describe('sharing with access links (AUTH_SECRET set)', () => {
+  it('a writer shares a view-only link; the viewer reads along but cannot type', async () => {
+    const writeToken = await signToken(SECRET, { sub: 'ada', doc: 'board-memo', role: 'write' }, 3600);
+    const ada = await person('Ada');
+    await ada.page.goto(`${server.url}/d/board-memo?token=${writeToken}`);
+    await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    // The token leaves the address bar once it is stored.
+    expect(new URL(ada.page.url()).search).toBe('');
+    await ada.page.locator('.ProseMirror').click();
+    await ada.page.keyboard.type('Confidential: numbers are up.');
+
+    await ada.page.getByRole('button', { name: 'Copy view-only link' }).click();
+    await ada.page.getByRole('button', { name: 'Link copied' }).waitFor();
+    const link = await ada.page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toMatch(/\/d\/board-memo\?token=/);
+
+    const grace = await person('Grace');
+    await grace.page.goto(link);
+    await grace.page.getByText('View only').waitFor();
+    await waitForEditorText(grace.page, (t) => t.includes('numbers are up'), 'the memo at the viewer');
+    expect(await grace.page.locator('.ProseMirror').getAttribute('contenteditable')).toBe('false');
+    await grace.page.locator('.ProseMirror').click();
+    await grace.page.keyboard.type('I was here');
+    expect(await editorText(grace.page)).not.toContain('I was here');
+    expect(await grace.page.getByRole('button', { name: /Copy .*link/ }).count()).toBe(0);
+
+    await ada.page.locator('.ProseMirror').click();
+    await ada.page.keyboard.press('End');
+    await ada.page.keyboard.type(' More soon.');
+    await waitForEditorText(grace.page, (t) => t.includes('More soon.'), 'live updates at the viewer');
+  });
+
+  it('without a link, the page explains instead of spinning', async () => {
+    const stranger = await person('Mallory');
+    await stranger.page.goto(`${server.url}/d/board-memo`);
+    await stranger.page
+      .getByRole('alert')
+      .filter({ hasText: 'This link has expired or is not valid.' })
+      .waitFor();
+    await stranger.page.goto(server.url);
+    await stranger.page.getByText('This server only opens documents through access links.').waitFor();
+    expect(await stranger.page.getByRole('button', { name: 'New document' }).count()).toBe(0);
+  });
+});
