@@ -25,6 +25,16 @@ export interface CollabState {
   refused: { code: number; reason: string } | null;
 }
 
+/** Before anything is known: connecting, nothing unsaved, nothing loaded. */
+export const INITIAL_COLLAB_STATE: CollabState = {
+  connection: 'connecting',
+  saved: true,
+  storedLocally: true,
+  localLoaded: false,
+  serverSynced: false,
+  refused: null,
+};
+
 /** Where the sync endpoint is: same origin as the page (Vite proxies it in development). */
 export function syncServerUrl(location: Location = window.location): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -42,14 +52,7 @@ export class CollabSession {
   private readonly local: IndexeddbPersistence;
   private readonly tracker = new SaveTracker();
   private readonly listeners = new Set<() => void>();
-  private state: CollabState = {
-    connection: 'connecting',
-    saved: true,
-    storedLocally: true,
-    localLoaded: false,
-    serverSynced: false,
-    refused: null,
-  };
+  private state: CollabState = INITIAL_COLLAB_STATE;
   private everConnected = false;
   private destroyed = false;
   /** Local changes made, and how many of them IndexedDB has committed. */

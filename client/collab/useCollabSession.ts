@@ -1,15 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { CollabSession, type CollabState } from './CollabSession.ts';
+import { CollabSession, INITIAL_COLLAB_STATE, type CollabState } from './CollabSession.ts';
 
 const NO_SESSION = () => () => {};
-const INITIAL: CollabState = {
-  connection: 'connecting',
-  saved: true,
-  storedLocally: true,
-  localLoaded: false,
-  serverSynced: false,
-  refused: null,
-};
 
 /**
  * Opens a document for as long as the component is mounted. The session is created in an
@@ -28,6 +20,9 @@ export function useCollabSession(
       opened.destroy();
     };
   }, [name, token]);
-  const state = useSyncExternalStore(session?.subscribe ?? NO_SESSION, session?.getState ?? (() => INITIAL));
+  const state = useSyncExternalStore(
+    session?.subscribe ?? NO_SESSION,
+    session?.getState ?? (() => INITIAL_COLLAB_STATE),
+  );
   return { session, state };
 }

@@ -1,42 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signToken } from '../../server/auth/TokenVerifier.ts';
-import { editorText, launchBrowser, newPerson, waitForEditorText, type Person } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { browserSuite, editorText, waitForEditorText } from '../helpers/browser.ts';
 
 const SECRET = 'e2e-secret-that-is-long-enough-0123456789';
 
-let browser: Browser;
-let server: TestServer;
-let people: Person[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startTestServer({ authSecret: SECRET });
-});
-
-afterEach(async () => {
-  await Promise.all(people.map((p) => p.context.close()));
-  people = [];
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function person(name: string) {
-  const p = await newPerson(browser, name);
-  await p.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-  people.push(p);
-  return p;
-}
+const suite = browserSuite({ authSecret: SECRET });
+const person = (name: string) => suite.person(name);
 
 describe('sharing with access links (AUTH_SECRET set)', () => {
   it('a writer shares a view-only link; the viewer reads along but cannot type', async () => {
     const writeToken = await signToken(SECRET, { sub: 'ada', doc: 'board-memo', role: 'write' }, 3600);
     const ada = await person('Ada');
-    await ada.page.goto(`${server.url}/d/board-memo?token=${writeToken}`);
+    await ada.page.goto(`${suite.server.url}/d/board-memo?token=${writeToken}`);
     await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     // The token leaves the address bar once it is stored.
     expect(new URL(ada.page.url()).search).toBe('');
@@ -66,12 +41,12 @@ describe('sharing with access links (AUTH_SECRET set)', () => {
 
   it('without a link, the page explains instead of spinning', async () => {
     const stranger = await person('Mallory');
-    await stranger.page.goto(`${server.url}/d/board-memo`);
+    await stranger.page.goto(`${suite.server.url}/d/board-memo`);
     await stranger.page
       .getByRole('alert')
       .filter({ hasText: 'This link has expired or is not valid.' })
       .waitFor();
-    await stranger.page.goto(server.url);
+    await stranger.page.goto(suite.server.url);
     await stranger.page.getByText('This server only opens documents through access links.').waitFor();
     expect(await stranger.page.getByRole('button', { name: 'New document' }).count()).toBe(0);
   });

@@ -1,52 +1,24 @@
 import fs from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  editorJson,
-  editorText,
-  launchBrowser,
-  newPerson,
-  waitForEditorText,
-  type Person,
-} from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, editorJson, editorText, waitForEditorText, type Person } from '../helpers/browser.ts';
 
 const ARTIFACTS = 'test-artifacts';
 
-let browser: Browser;
-let server: TestServer;
-let people: Person[] = [];
+const suite = browserSuite();
+const person = (name: string, viewport?: { width: number; height: number }) => suite.person(name, viewport);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startTestServer();
+beforeAll(() => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
 
-afterEach(async () => {
-  await Promise.all(people.map((p) => p.context.close()));
-  people = [];
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function person(name: string, viewport?: { width: number; height: number }) {
-  const p = await newPerson(browser, name, viewport);
-  people.push(p);
-  return p;
-}
-
 async function createDocument(title: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/docs`, {
+  const response = await fetch(`${suite.server.url}/api/docs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ title }),
   });
   const body = (await response.json()) as { url: string };
-  return `${server.url}${body.url}`;
+  return `${suite.server.url}${body.url}`;
 }
 
 async function openEditor(p: Person, url: string) {
@@ -60,7 +32,7 @@ const status = (p: Person) => p.page.getByRole('status').innerText();
 describe('the web editor in Chromium', () => {
   it('a new document appears in the list and opens with its title', async () => {
     const ada = await person('Ada');
-    await ada.page.goto(server.url);
+    await ada.page.goto(suite.server.url);
     await ada.page.getByLabel('Title of the new document').fill('Launch checklist');
     await ada.page.getByRole('button', { name: 'New document' }).click();
     await ada.page.waitForURL(/\/d\//);
@@ -68,7 +40,7 @@ describe('the web editor in Chromium', () => {
     // The title lives in the document and arrives with its first sync.
     await expect.poll(() => ada.page.getByLabel('Document title').inputValue()).toBe('Launch checklist');
 
-    await ada.page.goto(server.url);
+    await ada.page.goto(suite.server.url);
     await expect
       .poll(() => ada.page.locator('.doc-list-title').allInnerTexts())
       .toContain('Launch checklist');
@@ -212,13 +184,12 @@ describe('the web editor in Chromium', () => {
     await ada.page.keyboard.type('This must outlive the server.');
     await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
 
-    const { port, dataDir } = { port: server.port, dataDir: server.config.dataDir };
-    await server.close();
+    const startAgain = await suite.stopServer();
     await ada.page
       .getByRole('status')
       .filter({ hasText: /Offline/ })
       .waitFor();
-    server = await startTestServer({ port, dataDir });
+    await startAgain();
     await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor({ timeout: 15_000 });
     await ada.page.reload();
     await waitForEditorText(
@@ -238,7 +209,7 @@ describe('the web editor in Chromium', () => {
 
   it('a document the server refuses shows a clear message instead of spinning', async () => {
     const ada = await person('Ada');
-    await ada.page.goto(`${server.url}/d/.not-a-valid-name`);
+    await ada.page.goto(`${suite.server.url}/d/.not-a-valid-name`);
     await ada.page
       .getByRole('alert')
       .filter({ hasText: 'This link does not point to a valid document.' })

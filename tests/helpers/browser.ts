@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Config } from '../../server/config.ts';
+import { startTestServer, type TestServer } from './server.ts';
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); nothing is downloaded. */
@@ -100,4 +103,48 @@ export async function waitForEditorText(
       throw new Error(`timed out waiting for ${what}; editor has: ${JSON.stringify(text)}`);
     await page.waitForTimeout(50);
   }
+}
+
+/**
+ * The lifecycle every browser test file shares: one Chromium and one server (real SQLite)
+ * per file, fresh browser contexts per test. `restartServer` keeps port and data.
+ */
+export function browserSuite(overrides: Partial<Config> = {}) {
+  let browser: Browser;
+  let server: TestServer;
+  let people: Person[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    server = await startTestServer(overrides);
+  });
+  afterEach(async () => {
+    await Promise.all(people.map((p) => p.context.close()));
+    people = [];
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  return {
+    get server(): TestServer {
+      return server;
+    },
+    async person(name: string, viewport?: { width: number; height: number }): Promise<Person> {
+      const p = await newPerson(browser, name, viewport);
+      await p.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+      people.push(p);
+      return p;
+    },
+    /** Stops the server, then starts it again on the same port and data directory. */
+    async stopServer(): Promise<() => Promise<void>> {
+      const { port } = server;
+      const { dataDir } = server.config;
+      await server.close();
+      return async () => {
+        server = await startTestServer({ ...overrides, port, dataDir });
+      };
+    },
+  };
 }
