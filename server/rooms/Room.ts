@@ -45,6 +45,9 @@ interface Session {
   toldReadOnly: boolean;
 }
 
+/** How long a stored snapshot may wait before it is decoded (see Room.deferSnapshot). */
+const DEFERRED_DECODE_DELAY_MS = 250;
+
 /** Sent (once) to a read-only session that sends an update. */
 export const READ_ONLY_REASON = 'read-only: this session cannot change the document';
 
@@ -95,7 +98,9 @@ export class Room {
   private compaction: Promise<void> | null = null;
   private destroyed = false;
   /** The editor title last mirrored to the store (for the document list). */
-  private title: string | null;
+  private title: string | null = null;
+  /** A stored snapshot not yet decoded into `doc` (see deferSnapshot). */
+  private unappliedSnapshot: Uint8Array | null = null;
 
   private constructor(options: RoomOptions, doc: Y.Doc, stored: StoredDocument | null) {
     this.name = options.name;
@@ -108,7 +113,6 @@ export class Room {
     this.logLength = stored?.updates.length ?? 0;
     this.snapshotBytes = stored?.snapshot?.byteLength ?? 0;
     this.logBytes = stored?.updates.reduce((sum, update) => sum + update.byteLength, 0) ?? 0;
-    this.title = readTitle(doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
     this.awareness = new Awareness(doc);
     // The server is not a participant: it must not appear in anyone's presence list.
@@ -118,30 +122,66 @@ export class Room {
     );
   }
 
-  /** Loads a document from the store (snapshot, then newer log entries). */
+  /**
+   * Loads a document from the store. A document that is exactly one snapshot (the common
+   * case: every unload compacts) is served from the stored bytes at once; its Y.Doc is
+   * decoded right after, or earlier if something needs it. Otherwise the snapshot and newer
+   * log entries are replayed now.
+   */
   static async load(options: RoomOptions): Promise<Room> {
     const stored = await options.store.load(options.name);
-    const doc = new Y.Doc();
-    if (stored !== null) {
-      doc.transact(() => {
-        if (stored.snapshot !== null) Y.applyUpdate(doc, stored.snapshot, LOAD_ORIGIN);
-        for (const update of stored.updates) {
-          try {
-            Y.applyUpdate(doc, update, LOAD_ORIGIN);
-          } catch (error) {
-            // Every stored update passed Y.decodeUpdate; one that still fails to apply is
-            // skipped so that one bad entry cannot make the whole document unloadable.
-            options.logger.error(
-              { err: error, doc: options.name },
-              'skipped a stored update that does not apply',
-            );
-          }
-        }
-      }, LOAD_ORIGIN);
+    const room = new Room(options, new Y.Doc(), stored);
+    if (stored?.snapshot && stored.snapshotStateVector && stored.updates.length === 0) {
+      room.deferSnapshot(stored.snapshot, stored.snapshotStateVector);
+    } else if (stored !== null) {
+      room.replay(stored);
     }
-    const room = new Room(options, doc, stored);
     if (room.logLength >= room.compactAfterUpdates) void room.compact();
     return room;
+  }
+
+  private replay(stored: StoredDocument): void {
+    this.doc.transact(() => {
+      if (stored.snapshot !== null) Y.applyUpdate(this.doc, stored.snapshot, LOAD_ORIGIN);
+      for (const update of stored.updates) {
+        try {
+          Y.applyUpdate(this.doc, update, LOAD_ORIGIN);
+        } catch (error) {
+          // Every stored update passed Y.decodeUpdate; one that still fails to apply is
+          // skipped so that one bad entry cannot make the whole document unloadable.
+          this.logger.error({ err: error, doc: this.name }, 'skipped a stored update that does not apply');
+        }
+      }
+    }, LOAD_ORIGIN);
+    this.title = readTitle(this.doc);
+  }
+
+  /**
+   * Decoding a large snapshot into a Y.Doc takes tens of milliseconds, and a fresh client's
+   * first sync needs only the snapshot's bytes and state vector, which the store keeps. So
+   * the caches start as those bytes and the Y.Doc is built a little later: late enough that
+   * the client that caused the load (whose step 1 is usually still in flight) is answered
+   * first, and at once if an update or a compaction needs it before then.
+   */
+  private deferSnapshot(snapshot: Uint8Array, stateVector: Uint8Array): void {
+    this.unappliedSnapshot = snapshot;
+    this.cachedFullState = encodeSyncStep2(snapshot);
+    this.cachedStateVector = encodeSyncStep1(stateVector);
+    setTimeout(() => this.materialize(), DEFERRED_DECODE_DELAY_MS).unref();
+  }
+
+  /** Builds the Y.Doc from a deferred snapshot; a no-op once built. */
+  private materialize(): void {
+    const snapshot = this.unappliedSnapshot;
+    if (snapshot === null || this.destroyed) return;
+    this.unappliedSnapshot = null;
+    try {
+      // Origin 'load': the caches already describe this state and stay valid.
+      Y.applyUpdate(this.doc, snapshot, LOAD_ORIGIN);
+    } catch (error) {
+      this.logger.error({ err: error, doc: this.name }, 'stored snapshot does not apply');
+    }
+    this.title = readTitle(this.doc);
   }
 
   get sessionCount(): number {
@@ -231,6 +271,7 @@ export class Room {
       socket.send(this.fullStateFrame());
       return;
     }
+    this.materialize();
     let diff: Uint8Array;
     try {
       diff = Y.encodeStateAsUpdate(this.doc, stateVector);
@@ -278,6 +319,7 @@ export class Room {
   private applyCommitted(socket: RoomSocket, update: Uint8Array, seq: number): void {
     this.appliedThroughSeq = Math.max(this.appliedThroughSeq, seq);
     this.logLength++;
+    this.materialize();
     const origin: TransactionOrigin = { kind: 'client', socket };
     try {
       Y.applyUpdate(this.doc, update, origin);
@@ -353,11 +395,13 @@ export class Room {
   }
 
   private fullStateFrame(): Uint8Array {
+    if (this.cachedFullState === null) this.materialize();
     this.cachedFullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
     return this.cachedFullState;
   }
 
   private stateVectorFrame(): Uint8Array {
+    if (this.cachedStateVector === null) this.materialize();
     this.cachedStateVector ??= encodeSyncStep1(Y.encodeStateVector(this.doc));
     return this.cachedStateVector;
   }
@@ -367,9 +411,10 @@ export class Room {
     const covered = this.logLength;
     const coveredBytes = this.logBytes;
     const throughSeq = this.appliedThroughSeq;
+    this.materialize();
     const snapshot = Y.encodeStateAsUpdate(this.doc);
     this.compaction = this.store
-      .compact(this.name, snapshot, throughSeq)
+      .compact(this.name, snapshot, Y.encodeStateVector(this.doc), throughSeq)
       .then(
         () => {
           this.logLength -= covered;

@@ -9,6 +9,8 @@
 export interface StoredDocument {
   /** The compacted state (a Yjs update), or null when the log was never compacted. */
   snapshot: Uint8Array | null;
+  /** The snapshot's state vector, stored with it so a fresh client can be answered without decoding it. */
+  snapshotStateVector: Uint8Array | null;
   /** Updates appended after the snapshot, oldest first. */
   updates: Uint8Array[];
   /** Sequence number of the newest update in `updates` (0 when there is none). */
@@ -39,10 +41,10 @@ export interface DocStore {
   append(name: string, update: Uint8Array): Promise<number>;
 
   /**
-   * Atomically replaces the snapshot with `snapshot` and deletes the log entries with a
-   * sequence number up to `throughSeq`. The caller guarantees `snapshot` contains them.
+   * Atomically replaces the snapshot (and its state vector) and deletes the log entries with
+   * a sequence number up to `throughSeq`. The caller guarantees `snapshot` contains them.
    */
-  compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+  compact(name: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number): Promise<void>;
 
   /** Records the title mirrored from a stored document (no-op for an unknown document). */
   setTitle(name: string, title: string | null): Promise<void>;

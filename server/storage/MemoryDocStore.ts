@@ -5,6 +5,7 @@ interface MemoryDocument {
   createdAt: number;
   updatedAt: number;
   snapshot: Uint8Array | null;
+  stateVector: Uint8Array | null;
   log: { seq: number; update: Uint8Array }[];
 }
 
@@ -23,6 +24,7 @@ export class MemoryDocStore implements DocStore {
     if (doc === undefined) return null;
     return {
       snapshot: doc.snapshot === null ? null : doc.snapshot.slice(),
+      snapshotStateVector: doc.stateVector === null ? null : doc.stateVector.slice(),
       updates: doc.log.map((entry) => entry.update.slice()),
       lastSeq: doc.log.at(-1)?.seq ?? 0,
     };
@@ -33,7 +35,7 @@ export class MemoryDocStore implements DocStore {
     const now = Date.now();
     let doc = this.documents.get(name);
     if (doc === undefined) {
-      doc = { title: null, createdAt: now, updatedAt: now, snapshot: null, log: [] };
+      doc = { title: null, createdAt: now, updatedAt: now, snapshot: null, stateVector: null, log: [] };
       this.documents.set(name, doc);
     }
     const seq = this.nextSeq++;
@@ -42,11 +44,17 @@ export class MemoryDocStore implements DocStore {
     return seq;
   }
 
-  async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+  async compact(
+    name: string,
+    snapshot: Uint8Array,
+    stateVector: Uint8Array,
+    throughSeq: number,
+  ): Promise<void> {
     this.assertOpen();
     const doc = this.documents.get(name);
     if (doc === undefined) return;
     doc.snapshot = snapshot.slice();
+    doc.stateVector = stateVector.slice();
     doc.log = doc.log.filter((entry) => entry.seq > throughSeq);
   }
 

@@ -52,16 +52,24 @@ export class SqliteDocStore implements DocStore {
 
   private readonly insertUpdate: Database.Statement<[string, Uint8Array]>;
   private readonly touchDocument: Database.Statement<[{ name: string; now: number; bytes: number }]>;
-  private readonly selectSnapshot: Database.Statement<[string], { snapshot: Buffer | null }>;
+  private readonly selectSnapshot: Database.Statement<
+    [string],
+    { snapshot: Buffer | null; state_vector: Buffer | null }
+  >;
   private readonly selectUpdates: Database.Statement<[string], { id: number; data: Buffer }>;
   private readonly deleteUpdatesThrough: Database.Statement<[string, number]>;
   private readonly sumLogBytes: Database.Statement<[string], { bytes: number | null }>;
-  private readonly writeSnapshot: Database.Statement<[Uint8Array, number, number, string]>;
+  private readonly writeSnapshot: Database.Statement<[Uint8Array, Uint8Array, number, number, string]>;
   private readonly updateTitle: Database.Statement<[string | null, string]>;
   private readonly selectAll: Database.Statement<[], DocumentRow>;
   private readonly selectOne: Database.Statement<[string], DocumentRow>;
   private readonly commitBatch: (batch: PendingAppend[]) => number[];
-  private readonly compactTransaction: (name: string, snapshot: Uint8Array, throughSeq: number) => void;
+  private readonly compactTransaction: (
+    name: string,
+    snapshot: Uint8Array,
+    stateVector: Uint8Array,
+    throughSeq: number,
+  ) => void;
 
   constructor(options: SqliteDocStoreOptions) {
     this.logger = options.logger;
@@ -76,12 +84,12 @@ export class SqliteDocStore implements DocStore {
     this.touchDocument = this.db.prepare(`
       INSERT INTO documents (name, created_at, updated_at, log_bytes) VALUES (@name, @now, @now, @bytes)
       ON CONFLICT (name) DO UPDATE SET updated_at = @now, log_bytes = log_bytes + @bytes`);
-    this.selectSnapshot = this.db.prepare('SELECT snapshot FROM documents WHERE name = ?');
+    this.selectSnapshot = this.db.prepare('SELECT snapshot, state_vector FROM documents WHERE name = ?');
     this.selectUpdates = this.db.prepare('SELECT id, data FROM updates WHERE doc = ? ORDER BY id');
     this.deleteUpdatesThrough = this.db.prepare('DELETE FROM updates WHERE doc = ? AND id <= ?');
     this.sumLogBytes = this.db.prepare('SELECT SUM(LENGTH(data)) AS bytes FROM updates WHERE doc = ?');
     this.writeSnapshot = this.db.prepare(`
-      UPDATE documents SET snapshot = ?, snapshot_bytes = ?, log_bytes = ? WHERE name = ?`);
+      UPDATE documents SET snapshot = ?, state_vector = ?, snapshot_bytes = ?, log_bytes = ? WHERE name = ?`);
     this.updateTitle = this.db.prepare('UPDATE documents SET title = ? WHERE name = ?');
     const listColumns = 'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes';
     this.selectAll = this.db.prepare(`SELECT ${listColumns} FROM documents ORDER BY updated_at DESC, name`);
@@ -100,10 +108,10 @@ export class SqliteDocStore implements DocStore {
     });
 
     this.compactTransaction = this.db.transaction(
-      (name: string, snapshot: Uint8Array, throughSeq: number) => {
+      (name: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number) => {
         this.deleteUpdatesThrough.run(name, throughSeq);
         const logBytes = this.sumLogBytes.get(name)?.bytes ?? 0;
-        this.writeSnapshot.run(snapshot, snapshot.byteLength, logBytes, name);
+        this.writeSnapshot.run(snapshot, stateVector, snapshot.byteLength, logBytes, name);
       },
     );
   }
@@ -117,6 +125,7 @@ export class SqliteDocStore implements DocStore {
     const rows = this.selectUpdates.all(name);
     return {
       snapshot: row.snapshot === null ? null : new Uint8Array(row.snapshot),
+      snapshotStateVector: row.state_vector === null ? null : new Uint8Array(row.state_vector),
       updates: rows.map((r) => new Uint8Array(r.data)),
       lastSeq: rows.length > 0 ? rows[rows.length - 1]!.id : 0,
     };
@@ -133,10 +142,15 @@ export class SqliteDocStore implements DocStore {
     });
   }
 
-  async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+  async compact(
+    name: string,
+    snapshot: Uint8Array,
+    stateVector: Uint8Array,
+    throughSeq: number,
+  ): Promise<void> {
     this.assertOpen();
     this.commitPending();
-    this.compactTransaction(name, snapshot, throughSeq);
+    this.compactTransaction(name, snapshot, stateVector, throughSeq);
   }
 
   async setTitle(name: string, title: string | null): Promise<void> {

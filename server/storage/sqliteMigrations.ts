@@ -27,6 +27,11 @@ const MIGRATIONS: readonly string[] = [
   -- The editor's document title, mirrored from the Y.Doc for listing without loading it.
   ALTER TABLE documents ADD COLUMN title TEXT;
   `,
+  `
+  -- The snapshot's state vector, written with it: the first sync of a stored document is
+  -- answered from stored bytes, before the document is decoded.
+  ALTER TABLE documents ADD COLUMN state_vector BLOB;
+  `,
 ];
 
 /** Applies every migration newer than the database's `user_version`, each in a transaction. */

@@ -224,4 +224,51 @@ describe('Room', () => {
     expect(stored?.updates).toHaveLength(0);
     expect(textOf(stored!.snapshot!)).toBe('one two three four');
   });
+
+  describe('a document stored as one snapshot', () => {
+    async function storedSnapshot(text: string) {
+      const doc = new Y.Doc();
+      doc.getText('text').insert(0, text);
+      const appended = store.append('snap', Y.encodeStateAsUpdate(doc));
+      await store.commit();
+      await store.compact('snap', Y.encodeStateAsUpdate(doc), Y.encodeStateVector(doc), await appended);
+      return Room.load({
+        name: 'snap',
+        store,
+        logger: silentLogger(),
+        compactAfterUpdates: 1000,
+        maxDocumentBytes: 1 << 30,
+      });
+    }
+
+    it('answers a fresh client with exactly the stored snapshot', async () => {
+      const snapRoom = await storedSnapshot('from the snapshot');
+      const socket = new TestSocket();
+      snapRoom.addSession(socket, WRITER);
+      snapRoom.receive(socket, encodeSyncStep1(EMPTY_STATE_VECTOR));
+      const snapshot = (await store.load('snap'))!.snapshot!;
+      expect(socket.frames.at(-1)).toEqual(encodeSyncStep2(snapshot));
+    });
+
+    it('accepts updates and answers state vectors before the deferred decode has run', async () => {
+      const snapRoom = await storedSnapshot('base');
+      const writer = new TestSocket();
+      snapRoom.addSession(writer, WRITER);
+      const mine = new Y.Doc();
+      Y.applyUpdate(mine, (await store.load('snap'))!.snapshot!);
+      mine.getText('text').insert(4, ' and more');
+      snapRoom.receive(writer, encodeSyncUpdate(Y.encodeStateAsUpdate(mine)));
+      snapRoom.receive(writer, encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+      await store.commit();
+      const joiner = new TestSocket();
+      snapRoom.addSession(joiner, WRITER);
+      snapRoom.receive(joiner, encodeSyncStep1(EMPTY_STATE_VECTOR));
+      const reply = joiner.messages().at(-1);
+      expect(reply?.type === 'sync-step-2' && textOf(reply.update)).toBe('base and more');
+      await snapRoom.flush();
+      const stored = await store.load('snap');
+      expect(textOf(stored!.snapshot!)).toBe('base and more');
+      expect(stored!.snapshotStateVector).toEqual(Y.encodeStateVector(mine));
+    });
+  });
 });

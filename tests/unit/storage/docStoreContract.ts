@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DocStore } from '../../../server/storage/DocStore.ts';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
+const SV = Uint8Array.of(1, 42, 3);
 
 /**
  * Behaviour every `DocStore` must have. Each implementation's test file calls this with a
@@ -29,6 +30,7 @@ export function docStoreContract(label: string, createStore: () => DocStore | Pr
       await store.append('d', bytes(3));
       const loaded = await store.load('d');
       expect(loaded?.snapshot).toBeNull();
+      expect(loaded?.snapshotStateVector).toBeNull();
       expect(loaded?.updates).toEqual([bytes(1), bytes(2), bytes(3)]);
     });
 
@@ -57,21 +59,22 @@ export function docStoreContract(label: string, createStore: () => DocStore | Pr
       const covered = await store.append('d', bytes(2));
       await store.append('other', bytes(9));
       const later = store.append('d', bytes(3));
-      await store.compact('d', bytes(7, 7), covered);
+      await store.compact('d', bytes(7, 7), SV, covered);
       await later;
       const loaded = await store.load('d');
       expect(loaded?.snapshot).toEqual(bytes(7, 7));
+      expect(loaded?.snapshotStateVector).toEqual(SV);
       expect(loaded?.updates).toEqual([bytes(3)]);
       expect((await store.load('other'))?.updates).toEqual([bytes(9)]);
     });
 
     it('never reuses a sequence number after compaction', async () => {
       const first = await store.append('d', bytes(1));
-      await store.compact('d', bytes(1), first);
+      await store.compact('d', bytes(1), SV, first);
       const second = await store.append('d', bytes(2));
       expect(second).toBeGreaterThan(first);
       // A compaction through the old number must not drop the new entry.
-      await store.compact('d', bytes(1), first);
+      await store.compact('d', bytes(1), SV, first);
       expect((await store.load('d'))?.updates).toEqual([bytes(2)]);
     });
 
@@ -98,7 +101,7 @@ export function docStoreContract(label: string, createStore: () => DocStore | Pr
     it('reports size after compaction as snapshot plus remaining log', async () => {
       const seq = await store.append('d', bytes(1, 2, 3, 4));
       await store.append('d', bytes(5));
-      await store.compact('d', bytes(1, 2), seq);
+      await store.compact('d', bytes(1, 2), SV, seq);
       expect((await store.info('d'))?.bytes).toBe(2 + 1);
     });
 

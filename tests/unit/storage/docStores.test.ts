@@ -19,7 +19,7 @@ describe('SqliteDocStore on disk', () => {
     const file = path.join(tempDataDir(), 'nested', 'inkwell.db');
     const first = openSqlite(file);
     const seq = await first.append('d', Uint8Array.of(1));
-    await first.compact('d', Uint8Array.of(5), seq);
+    await first.compact('d', Uint8Array.of(5), Uint8Array.of(0), seq);
     await first.append('d', Uint8Array.of(2));
     await first.close();
 
@@ -47,7 +47,7 @@ describe('SqliteDocStore on disk', () => {
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     db.close();
   });
 
