@@ -58,6 +58,7 @@ export class CollabSession {
   /** Local changes made, and how many of them IndexedDB has committed. */
   private localChanges = 0;
   private localChangesStored = 0;
+  private probeInFlight = false;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
@@ -160,23 +161,38 @@ export class CollabSession {
   /**
    * y-indexeddb writes each update in its own IndexedDB transaction, asynchronously, and
    * says nothing when it is done. IndexedDB runs a read-only transaction only after earlier
-   * read-write transactions on the same store, so one opened now completes once the write
-   * for this change (issued by y-indexeddb's update handler, which ran before ours) has.
+   * read-write transactions on the same store, so a probe opened now completes once the
+   * writes for every change so far (issued by y-indexeddb's update handler, which runs
+   * before ours) have. One probe at a time: a burst of keystrokes costs one or two probes,
+   * not one each.
    */
   private confirmStoredLocally(): void {
-    const change = ++this.localChanges;
-    const confirm = () => {
-      const db = this.local.db;
-      if (db === null || this.destroyed) return;
-      const probe = db.transaction([IDB_UPDATES_STORE], 'readonly');
-      probe.oncomplete = () => {
-        this.localChangesStored = Math.max(this.localChangesStored, change);
-        this.refresh();
-      };
+    this.localChanges++;
+    this.probeLocalCopy();
+  }
+
+  private probeLocalCopy(): void {
+    if (this.probeInFlight || this.destroyed) return;
+    this.probeInFlight = true;
+    const db = this.local.db;
+    if (db === null) {
+      // Before the database opens, y-indexeddb stores the whole document once it does.
+      void this.local.whenSynced.then(() => {
+        this.probeInFlight = false;
+        this.probeLocalCopy();
+      });
+      return;
+    }
+    const covered = this.localChanges;
+    const probe = db.transaction([IDB_UPDATES_STORE], 'readonly');
+    const settle = (stored: boolean) => {
+      this.probeInFlight = false;
+      if (stored) this.localChangesStored = Math.max(this.localChangesStored, covered);
+      this.refresh();
+      if (stored && this.localChangesStored < this.localChanges) this.probeLocalCopy();
     };
-    // Before the database opens, y-indexeddb stores the whole document once it does.
-    if (this.local.db !== null) confirm();
-    else void this.local.whenSynced.then(confirm);
+    probe.oncomplete = () => settle(true);
+    probe.onabort = () => settle(false);
   }
 
   private refresh(patch: Partial<CollabState> = {}): void {

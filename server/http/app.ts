@@ -152,8 +152,6 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
 
   app.post('/api/docs', async (c) => {
     const claims = await authenticate(c);
-    const { title: requested } = await readJson(c, createDocumentBody);
-    const title = requested || UNTITLED;
     // In auth mode, new documents are named inside the token's prefix (`team-*` → `team-…`).
     if (claims !== null && (claims.role !== 'write' || !claims.doc.endsWith('*'))) {
       throw new ApiError(
@@ -162,6 +160,8 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
         'creating documents needs a write token for a name prefix (doc: "prefix*")',
       );
     }
+    const { title: requested } = await readJson(c, createDocumentBody);
+    const title = requested || UNTITLED;
     const name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
     await store.append(name, newDocumentUpdate(title));
     await store.setTitle(name, title);
