@@ -63,17 +63,28 @@ export function loadEditingTrace(): EditingTrace {
   };
 }
 
-/** Replays a trace on a Y.Text, returning one Yjs update per patch (as a keystroke would). */
-export function traceToUpdates(trace: EditingTrace): { updates: Uint8Array[]; text: string } {
+export interface TraceUpdates {
+  /** One Yjs update per patch, as a keystroke would send it. */
+  updates: Uint8Array[];
+  /** The writer's Yjs client ID and its clock after each update (deletions add no clock). */
+  clientId: number;
+  clocks: Uint32Array;
+  text: string;
+}
+
+/** Replays a trace on a Y.Text, one update per patch. */
+export function traceToUpdates(trace: EditingTrace): TraceUpdates {
   const doc = new Y.Doc();
   const text = doc.getText('text');
   const updates: Uint8Array[] = [];
+  const clocks = new Uint32Array(trace.patches.length);
   doc.on('update', (update: Uint8Array) => updates.push(update));
-  for (const [position, deleted, inserted] of trace.patches) {
+  trace.patches.forEach(([position, deleted, inserted], i) => {
     doc.transact(() => {
       if (deleted > 0) text.delete(position, deleted);
       if (inserted.length > 0) text.insert(position, inserted);
     });
-  }
-  return { updates, text: text.toString() };
+    clocks[i] = Y.getState(doc.store, doc.clientID);
+  });
+  return { updates, clientId: doc.clientID, clocks, text: text.toString() };
 }

@@ -1,0 +1,260 @@
+/**
+ * `npm run bench`: every workload against Inkwell, Hocuspocus and the y-websocket reference
+ * server, one server at a time on this machine, then a table, the targets, JSON and a chart
+ * in bench/results/. See docs/PERFORMANCE.md for the method.
+ *
+ *   npm run bench                                  full run (writes bench/results/)
+ *   npm run bench -- --only fan-out,hot-room      some workloads (prints only)
+ *   npm run bench -- --servers inkwell            some servers (prints only)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { boundTarget, ratioTarget, renderChart, bestPeer, type Panel, type TargetCheck } from './report.ts';
+import { SERVER_KINDS, type ServerKind } from './servers.ts';
+import {
+  coldLoad,
+  connectStorm,
+  durability,
+  idle,
+  streaming,
+  type ColdLoadResult,
+  type ConnectStormResult,
+  type DurabilityResult,
+  type IdleResult,
+  type StreamingResult,
+} from './workloads.ts';
+
+const WORKLOADS = [
+  'fan-out',
+  'many-rooms',
+  'hot-room',
+  'connect-storm',
+  'cold-load',
+  'durability',
+  'idle',
+] as const;
+type Workload = (typeof WORKLOADS)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    servers: { type: 'string' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const only = new Set((args.only?.split(',') ?? WORKLOADS) as Workload[]);
+const kinds = args.servers
+  ? SERVER_KINDS.filter((k) => args.servers!.split(',').includes(k.name))
+  : SERVER_KINDS;
+const seconds = Number(args.seconds);
+const fullRun = !args.only && !args.servers && seconds === 10;
+
+type PerServer<T> = Record<string, T>;
+const results: {
+  fanOut: PerServer<StreamingResult>;
+  manyRooms: PerServer<StreamingResult>;
+  hotRoom: PerServer<StreamingResult>;
+  connectStorm: PerServer<ConnectStormResult>;
+  coldLoad: PerServer<ColdLoadResult>;
+  durability: PerServer<DurabilityResult>;
+  idle: PerServer<IdleResult>;
+} = { fanOut: {}, manyRooms: {}, hotRoom: {}, connectStorm: {}, coldLoad: {}, durability: {}, idle: {} };
+
+async function each<T>(workload: Workload, into: PerServer<T>, run: (kind: ServerKind) => Promise<T>) {
+  if (!only.has(workload)) return;
+  for (const kind of kinds) {
+    process.stdout.write(`${workload} · ${kind.name} … `);
+    const started = performance.now();
+    try {
+      into[kind.name] = await run(kind);
+      process.stdout.write(`${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    } catch (error) {
+      process.stdout.write(`failed: ${(error as Error).message}\n`);
+    }
+  }
+  if (Object.keys(into).length > 0) console.table(flatten(into));
+}
+
+/** One row per server with nested objects spread into columns, for console.table. */
+function flatten<T>(perServer: PerServer<T>): Record<string, Record<string, unknown>> {
+  const rows: Record<string, Record<string, unknown>> = {};
+  for (const [server, result] of Object.entries(perServer)) {
+    const row: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(result as object)) {
+      if (value && typeof value === 'object') {
+        for (const [inner, v] of Object.entries(value)) row[`${key}.${inner}`] = v;
+      } else row[key] = value;
+    }
+    rows[server] = row;
+  }
+  return rows;
+}
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+console.log(`Inkwell benchmark: ${machine}; servers and load generator share this machine.\n`);
+const runStarted = performance.now();
+
+await each('fan-out', results.fanOut, (kind) =>
+  streaming(kind, { rooms: 1, readersPerRoom: 1000, updatesPerSecond: 50, seconds }),
+);
+await each('many-rooms', results.manyRooms, (kind) =>
+  streaming(kind, { rooms: 300, readersPerRoom: 5, updatesPerSecond: 5, seconds }),
+);
+await each('hot-room', results.hotRoom, (kind) =>
+  streaming(kind, { rooms: 1, readersPerRoom: 50, updatesPerSecond: 1000, seconds }),
+);
+await each('connect-storm', results.connectStorm, (kind) =>
+  connectStorm(kind, { documents: 100, clients: 2000, updatesPerDocument: 200 }),
+);
+await each('cold-load', results.coldLoad, (kind) => coldLoad(kind));
+await each('durability', results.durability, (kind) => durability(kind));
+await each('idle', results.idle, (kind) => idle(kind, 10_000, 1_000));
+
+const pick = <T>(perServer: PerServer<T>, value: (result: T) => number): Record<string, number> =>
+  Object.fromEntries(Object.entries(perServer).map(([server, result]) => [server, value(result)]));
+/** A run that lost deliveries does not get to count as fast. */
+const ifComplete = (r: StreamingResult, value: number) => (r.delivered === r.expected ? value : NaN);
+
+const targets: TargetCheck[] = [];
+const streamingTargets = (name: string, perServer: PerServer<StreamingResult>, latency: boolean) => {
+  const inkwell = perServer.inkwell;
+  if (!inkwell) return;
+  targets.push(
+    boundTarget(
+      `${name}: every update delivered`,
+      inkwell.delivered / inkwell.expected,
+      inkwell.delivered === inkwell.expected,
+    ),
+  );
+  if (latency)
+    targets.push(
+      ratioTarget(
+        `${name}: p99 latency ≤ 0.5× best peer`,
+        pick(perServer, (r) => ifComplete(r, r.p99Ms)),
+        0.5,
+      ),
+    );
+  targets.push(
+    ratioTarget(
+      `${name}: CPU per delivered message ≤ 0.7× best peer`,
+      pick(perServer, (r) => ifComplete(r, r.cpuMicrosPerDelivered)),
+      0.7,
+    ),
+  );
+};
+streamingTargets('fan-out', results.fanOut, true);
+streamingTargets('hot room', results.hotRoom, true);
+streamingTargets('many rooms', results.manyRooms, false);
+const cold = results.coldLoad.inkwell;
+if (cold) {
+  targets.push(
+    boundTarget(
+      'cold load: first sync ≤ 50 ms with the whole document',
+      cold.firstSync.ms,
+      cold.firstSync.ms <= 50 && cold.firstSync.whole,
+      bestPeer(pick(results.coldLoad, (r) => (r.firstSync.whole ? r.firstSync.ms : NaN))),
+    ),
+  );
+}
+const crash = results.durability.inkwell;
+if (crash)
+  targets.push(
+    boundTarget(
+      'durability: 0 broadcast edits lost to kill -9',
+      crash.lost,
+      crash.lost === 0 && crash.broadcast > 0,
+    ),
+  );
+const idleRun = results.idle.inkwell;
+if (idleRun) {
+  targets.push(
+    boundTarget(
+      'idle: ≤ 10 KB per connection',
+      idleRun.kbPerConnection,
+      idleRun.kbPerConnection <= 10,
+      bestPeer(pick(results.idle, (r) => r.kbPerConnection)),
+    ),
+  );
+}
+const storm = results.connectStorm.inkwell;
+if (storm) {
+  targets.push(
+    boundTarget(
+      'connect storm: all 2,000 synced in ≤ 2 s',
+      storm.allSyncedMs,
+      storm.allSyncedMs <= 2000 && storm.complete === storm.clients,
+      bestPeer(pick(results.connectStorm, (r) => (r.complete === r.clients ? r.allSyncedMs : NaN))),
+    ),
+  );
+}
+console.log('\nTargets');
+console.table(targets.map((t) => ({ ...t, met: t.met ? 'yes' : 'NO' })));
+const totalSeconds = Math.round((performance.now() - runStarted) / 1000);
+console.log(`\nWhole run: ${totalSeconds} s`);
+
+if (fullRun) {
+  const panels: Panel[] = [
+    {
+      title: 'Fan-out 1→1,000: p99 latency',
+      unit: 'ms',
+      values: pick(results.fanOut, (r) => ifComplete(r, r.p99Ms)),
+    },
+    {
+      title: 'Fan-out: server CPU per delivery',
+      unit: 'µs',
+      values: pick(results.fanOut, (r) => ifComplete(r, r.cpuMicrosPerDelivered)),
+    },
+    {
+      title: 'Hot room 1,000 upd/s: p99 latency',
+      unit: 'ms',
+      values: pick(results.hotRoom, (r) => ifComplete(r, r.p99Ms)),
+    },
+    {
+      title: 'Hot room: server CPU per delivery',
+      unit: 'µs',
+      values: pick(results.hotRoom, (r) => ifComplete(r, r.cpuMicrosPerDelivered)),
+    },
+    {
+      title: '300 rooms: server CPU per delivery',
+      unit: 'µs',
+      values: pick(results.manyRooms, (r) => ifComplete(r, r.cpuMicrosPerDelivered)),
+    },
+    {
+      title: '300 rooms: p99 latency',
+      unit: 'ms',
+      values: pick(results.manyRooms, (r) => ifComplete(r, r.p99Ms)),
+    },
+    {
+      title: 'Connect storm: 2,000 clients synced',
+      unit: 'ms',
+      values: pick(results.connectStorm, (r) => (r.complete === r.clients ? r.allSyncedMs : NaN)),
+    },
+    {
+      title: 'Cold load: first sync, whole document',
+      unit: 'ms',
+      values: pick(results.coldLoad, (r) => (r.firstSync.whole ? r.firstSync.ms : NaN)),
+    },
+    {
+      title: 'kill -9: broadcast edits lost',
+      unit: 'edits',
+      values: pick(results.durability, (r) => r.lost),
+    },
+    {
+      title: 'Idle: memory per connection',
+      unit: 'KB',
+      values: pick(results.idle, (r) => r.kbPerConnection),
+    },
+  ];
+  const subtitle = `One run on ${machine}; servers and load generator share the machine. "did not finish" = lost deliveries or incomplete sync.`;
+  const dir = path.join('bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'peers.json'),
+    JSON.stringify({ ranAt: new Date().toISOString(), machine, totalSeconds, targets, results }, null, 2) +
+      '\n',
+  );
+  fs.writeFileSync(path.join(dir, 'peers.svg'), renderChart(panels, subtitle));
+  console.log(`Wrote ${dir}/peers.json and ${dir}/peers.svg`);
+}

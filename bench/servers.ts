@@ -1,0 +1,204 @@
+/**
+ * The servers under test, each started in its own process on 127.0.0.1 with its own data
+ * directory, so that its CPU time and memory can be read from /proc without the load
+ * generator's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WireFlavor } from './wire.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ; `getconf CLK_TCK` on Linux
+const PAGE_SIZE = 4096;
+
+export interface ServerKind {
+  name: string;
+  flavor: WireFlavor;
+  /** How to start it: arguments to `node`, environment, and the WebSocket address of a document. */
+  command(port: number, dataDir: string): { args: string[]; env: Record<string, string> };
+  documentUrl(port: number, doc: string): string;
+}
+
+/**
+ * Inkwell with its limits lifted: the load generator is one trusted client on 127.0.0.1
+ * opening thousands of sockets, which production limits (per IP, per socket rate) would
+ * rightly refuse. Everything else, persistence included, is the default.
+ */
+const inkwell: ServerKind = {
+  name: 'inkwell',
+  flavor: 'y-websocket',
+  command: (port, dataDir) => ({
+    args: ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')],
+    env: {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      MAX_CONNECTIONS: '1000000',
+      MAX_CONNECTIONS_PER_IP: '1000000',
+      MAX_MESSAGES_PER_SECOND: '1000000',
+      MAX_MESSAGE_BURST: '1000000',
+    },
+  }),
+  documentUrl: (port, doc) => `ws://127.0.0.1:${port}/sync/${doc}`,
+};
+
+/** `@hocuspocus/server` with `@hocuspocus/extension-sqlite`, defaults otherwise. */
+const hocuspocus: ServerKind = {
+  name: 'hocuspocus',
+  flavor: 'hocuspocus',
+  command: (port, dataDir) => ({
+    args: ['--import', 'tsx', path.join(ROOT, 'bench', 'peers', 'hocuspocus.ts')],
+    env: { PORT: String(port), DATA_DIR: dataDir },
+  }),
+  documentUrl: (port) => `ws://127.0.0.1:${port}`,
+};
+
+/** The reference server's own executable, persisting to leveldb through YPERSISTENCE. */
+const yWebsocketServer: ServerKind = {
+  name: 'y-websocket-server',
+  flavor: 'y-websocket',
+  command: (port, dataDir) => ({
+    args: [path.join(ROOT, 'node_modules', '@y', 'websocket-server', 'src', 'server.js')],
+    env: { PORT: String(port), HOST: '127.0.0.1', YPERSISTENCE: path.join(dataDir, 'leveldb') },
+  }),
+  documentUrl: (port, doc) => `ws://127.0.0.1:${port}/${doc}`,
+};
+
+export const SERVER_KINDS: readonly ServerKind[] = [inkwell, hocuspocus, yWebsocketServer];
+
+export interface ProcessStats {
+  /** User + system CPU time since the process started. */
+  cpuSeconds: number;
+  rssBytes: number;
+  /** The process's peak resident set size (VmHWM). */
+  peakRssBytes: number;
+}
+
+export function readProcessStats(pid: number): ProcessStats {
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssPages = Number(fields[21]);
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return {
+    cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND,
+    rssBytes: rssPages * PAGE_SIZE,
+    peakRssBytes: hwmKb * 1024,
+  };
+}
+
+export class RunningServer {
+  readonly kind: ServerKind;
+  readonly port: number;
+  readonly dataDir: string;
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<void>;
+  private output = '';
+
+  private constructor(kind: ServerKind, port: number, dataDir: string) {
+    this.kind = kind;
+    this.port = port;
+    this.dataDir = dataDir;
+    const { args, env } = kind.command(port, dataDir);
+    this.child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-20_000);
+    };
+    this.child.stdout!.on('data', keep);
+    this.child.stderr!.on('data', keep);
+    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+  }
+
+  /** Starts a server on a free port; `dataDir` defaults to a new empty directory. */
+  static async start(kind: ServerKind, dataDir?: string): Promise<RunningServer> {
+    const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `inkwell-bench-${kind.name}-`));
+    const server = new RunningServer(kind, await freePort(), dir);
+    await server.waitUntilAccepting();
+    return server;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  documentUrl(doc: string): string {
+    return this.kind.documentUrl(this.port, doc);
+  }
+
+  stats(): ProcessStats {
+    return readProcessStats(this.pid);
+  }
+
+  /** Waits (at most a minute) until the process has used no CPU for a whole second. */
+  async waitUntilIdle(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    let last = this.stats().cpuSeconds;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const now = this.stats().cpuSeconds;
+      if (now - last < 0.02) return;
+      last = now;
+    }
+  }
+
+  /** SIGTERM, as an operator's restart would send, then waits for the exit. */
+  async stop(): Promise<void> {
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** SIGKILL: a crash, a power cut, the OOM killer. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  removeData(): void {
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async waitUntilAccepting(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    while (Date.now() < deadline && !exited) {
+      if (await canConnect(this.port)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`${this.kind.name} did not start:\n${this.output}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
