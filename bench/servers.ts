@@ -106,7 +106,10 @@ export class RunningServer {
     this.port = port;
     this.dataDir = dataDir;
     const { args, env } = kind.command(port, dataDir);
-    this.child = spawn(process.execPath, args, {
+    // BENCH_PROFILE_DIR=dir writes a V8 CPU profile per server process (see bench/profile.ts).
+    const profileDir = process.env.BENCH_PROFILE_DIR;
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    this.child = spawn(process.execPath, [...profile, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

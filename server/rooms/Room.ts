@@ -19,7 +19,13 @@ import {
 import type { Logger } from '../logger.ts';
 import type { DocStore, StoredDocument } from '../storage/DocStore.ts';
 import { readTitle } from './documentTitle.ts';
-import { isTransactionOrigin, LOAD_ORIGIN, SERVER_ORIGIN, type TransactionOrigin } from './origins.ts';
+import {
+  COMMITTED_ORIGIN,
+  isTransactionOrigin,
+  LOAD_ORIGIN,
+  SERVER_ORIGIN,
+  type TransactionOrigin,
+} from './origins.ts';
 import type { RoomSocket } from './RoomSocket.ts';
 
 export interface RoomOptions {
@@ -50,6 +56,13 @@ const DEFERRED_DECODE_DELAY_MS = 250;
 
 /** Sent (once) to a read-only session that sends an update. */
 export const READ_ONLY_REASON = 'read-only: this session cannot change the document';
+
+/** An update the store has committed, waiting to be applied (see Room.applyCommitted). */
+interface CommittedUpdate {
+  socket: RoomSocket;
+  update: Uint8Array;
+  seq: number;
+}
 
 interface AwarenessChange {
   added: number[];
@@ -84,6 +97,8 @@ export class Room {
   private readonly sessions = new Map<RoomSocket, Session>();
   /** Appends not yet settled; flushing waits for them. */
   private readonly inflightWrites = new Set<Promise<void>>();
+  /** Committed in the current group commit, applied together in a microtask. */
+  private committed: CommittedUpdate[] = [];
   /** Encoded once per document version and shared by every joining socket. */
   private cachedFullState: Uint8Array | null = null;
   private cachedStateVector: Uint8Array | null = null;
@@ -255,6 +270,7 @@ export class Room {
   /** Waits for pending appends, then folds the log into the snapshot. */
   async flush(): Promise<void> {
     while (this.inflightWrites.size > 0) await Promise.allSettled([...this.inflightWrites]);
+    this.applyCommitted();
     if (this.logLength > 0) await this.compact();
   }
 
@@ -303,7 +319,10 @@ export class Room {
       (seq) => {
         this.inflightBytes -= bytes;
         this.logBytes += bytes;
-        this.applyCommitted(socket, update, seq);
+        this.committed.push({ socket, update, seq });
+        // The store settles a whole group commit's appends in one run of microtasks; this one
+        // is queued behind them, so it sees the whole batch.
+        if (this.committed.length === 1) queueMicrotask(() => this.applyCommitted());
       },
       (error: unknown) => {
         this.inflightBytes -= bytes;
@@ -316,17 +335,29 @@ export class Room {
     void write.finally(() => this.inflightWrites.delete(write));
   }
 
-  private applyCommitted(socket: RoomSocket, update: Uint8Array, seq: number): void {
-    this.appliedThroughSeq = Math.max(this.appliedThroughSeq, seq);
-    this.logLength++;
+  /**
+   * Applies every update of one group commit in a single Yjs transaction, so that they reach
+   * each socket as one merged update (Yjs encodes a transaction's changes once). A quiet room
+   * sends one frame per keystroke as before; a busy one sends one frame per commit instead
+   * of one per update, which is what keeps a hot room's sockets and latency in check.
+   */
+  private applyCommitted(): void {
+    const batch = this.committed;
+    if (batch.length === 0 || this.destroyed) return;
+    this.committed = [];
     this.materialize();
-    const origin: TransactionOrigin = { kind: 'client', socket };
-    try {
-      Y.applyUpdate(this.doc, update, origin);
-    } catch (error) {
-      this.logger.warn({ err: error, doc: this.name }, 'a stored update did not apply');
-      this.reject(socket, CloseCode.InvalidMessage, 'Yjs update does not apply');
-    }
+    this.doc.transact(() => {
+      for (const { socket, update, seq } of batch) {
+        this.appliedThroughSeq = Math.max(this.appliedThroughSeq, seq);
+        this.logLength++;
+        try {
+          Y.applyUpdate(this.doc, update, COMMITTED_ORIGIN);
+        } catch (error) {
+          this.logger.warn({ err: error, doc: this.name }, 'a stored update did not apply');
+          this.reject(socket, CloseCode.InvalidMessage, 'Yjs update does not apply');
+        }
+      }
+    }, COMMITTED_ORIGIN);
     this.mirrorTitle();
     if (this.logLength >= this.compactAfterUpdates) void this.compact();
   }

@@ -7,13 +7,16 @@ import type { RoomSocket } from './RoomSocket.ts';
 export type TransactionOrigin =
   /** Replaying stored state while loading: already stored, nobody to tell. */
   | { kind: 'load' }
-  /** An update from a connected client, already committed to the store. */
+  /** Clients' updates, already committed to the store, applied together (Room.applyCommitted). */
+  | { kind: 'committed' }
+  /** An awareness change from a connected client. */
   | { kind: 'client'; socket: RoomSocket }
   /** The server itself (e.g. removing a closed socket's awareness states). */
   | { kind: 'server' };
 
 export const LOAD_ORIGIN: TransactionOrigin = { kind: 'load' };
 export const SERVER_ORIGIN: TransactionOrigin = { kind: 'server' };
+export const COMMITTED_ORIGIN: TransactionOrigin = { kind: 'committed' };
 
 export function isTransactionOrigin(value: unknown): value is TransactionOrigin {
   return typeof value === 'object' && value !== null && 'kind' in value;

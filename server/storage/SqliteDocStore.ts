@@ -59,7 +59,8 @@ export class SqliteDocStore implements DocStore {
   private readonly selectUpdates: Database.Statement<[string], { id: number; data: Buffer }>;
   private readonly deleteUpdatesThrough: Database.Statement<[string, number]>;
   private readonly sumLogBytes: Database.Statement<[string], { bytes: number | null }>;
-  private readonly writeSnapshot: Database.Statement<[Uint8Array, Uint8Array, number, number, string]>;
+  private readonly writeSnapshot: Database.Statement<[string, Uint8Array, Uint8Array]>;
+  private readonly recordSizes: Database.Statement<[number, number, string]>;
   private readonly updateTitle: Database.Statement<[string | null, string]>;
   private readonly selectAll: Database.Statement<[], DocumentRow>;
   private readonly selectOne: Database.Statement<[string], DocumentRow>;
@@ -84,12 +85,18 @@ export class SqliteDocStore implements DocStore {
     this.touchDocument = this.db.prepare(`
       INSERT INTO documents (name, created_at, updated_at, log_bytes) VALUES (@name, @now, @now, @bytes)
       ON CONFLICT (name) DO UPDATE SET updated_at = @now, log_bytes = log_bytes + @bytes`);
-    this.selectSnapshot = this.db.prepare('SELECT snapshot, state_vector FROM documents WHERE name = ?');
+    this.selectSnapshot = this.db.prepare(`
+      SELECT s.snapshot, s.state_vector FROM documents d LEFT JOIN snapshots s ON s.name = d.name
+      WHERE d.name = ?`);
     this.selectUpdates = this.db.prepare('SELECT id, data FROM updates WHERE doc = ? ORDER BY id');
     this.deleteUpdatesThrough = this.db.prepare('DELETE FROM updates WHERE doc = ? AND id <= ?');
     this.sumLogBytes = this.db.prepare('SELECT SUM(LENGTH(data)) AS bytes FROM updates WHERE doc = ?');
     this.writeSnapshot = this.db.prepare(`
-      UPDATE documents SET snapshot = ?, state_vector = ?, snapshot_bytes = ?, log_bytes = ? WHERE name = ?`);
+      INSERT INTO snapshots (name, snapshot, state_vector) VALUES (?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET snapshot = excluded.snapshot, state_vector = excluded.state_vector`);
+    this.recordSizes = this.db.prepare(
+      'UPDATE documents SET snapshot_bytes = ?, log_bytes = ? WHERE name = ?',
+    );
     this.updateTitle = this.db.prepare('UPDATE documents SET title = ? WHERE name = ?');
     const listColumns = 'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes';
     this.selectAll = this.db.prepare(`SELECT ${listColumns} FROM documents ORDER BY updated_at DESC, name`);
@@ -111,7 +118,8 @@ export class SqliteDocStore implements DocStore {
       (name: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number) => {
         this.deleteUpdatesThrough.run(name, throughSeq);
         const logBytes = this.sumLogBytes.get(name)?.bytes ?? 0;
-        this.writeSnapshot.run(snapshot, stateVector, snapshot.byteLength, logBytes, name);
+        this.writeSnapshot.run(name, snapshot, stateVector);
+        this.recordSizes.run(snapshot.byteLength, logBytes, name);
       },
     );
   }

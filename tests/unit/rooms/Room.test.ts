@@ -87,6 +87,20 @@ describe('Room', () => {
     expect(sockets[2]!.frames[0]).toBe(sockets[0]!.frames[0]);
   });
 
+  it('sends the updates of one group commit as a single merged update', async () => {
+    const [alice, bob, reader] = [new TestSocket(), new TestSocket(), new TestSocket()];
+    for (const s of [alice, bob, reader]) room.addSession(s, WRITER);
+    for (const s of [alice, bob, reader]) s.take();
+    room.receive(alice, encodeSyncUpdate(clientEdit('Hello').update));
+    room.receive(bob, encodeSyncUpdate(clientEdit('World').update));
+    await store.commit();
+    const messages = reader.take();
+    expect(messages.map((m) => m.type)).toEqual(['sync-update']);
+    const text = messages[0]!.type === 'sync-update' ? textOf(messages[0]!.update) : '';
+    expect(['HelloWorld', 'WorldHello']).toContain(text);
+    expect(alice.take().map((m) => m.type)).toEqual(['sync-update']);
+  });
+
   it('answers step 1 with the missing content and caches the full state until the next change', async () => {
     const writer = new TestSocket();
     room.addSession(writer, WRITER);

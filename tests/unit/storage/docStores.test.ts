@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../server/logger.ts';
 import { MemoryDocStore } from '../../../server/storage/MemoryDocStore.ts';
 import { SqliteDocStore } from '../../../server/storage/SqliteDocStore.ts';
+import { migrate } from '../../../server/storage/sqliteMigrations.ts';
 import { tempDataDir } from '../../helpers/server.ts';
 import { docStoreContract } from './docStoreContract.ts';
 
@@ -47,8 +48,31 @@ describe('SqliteDocStore on disk', () => {
     await store.close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
     db.close();
+  });
+
+  it('upgrades a version-3 database (snapshot in the documents row) without losing it', async () => {
+    const file = path.join(tempDataDir(), 'inkwell.db');
+    const old = new Database(file);
+    migrate(old, 3);
+    old
+      .prepare(
+        `INSERT INTO documents (name, created_at, updated_at, snapshot, snapshot_bytes, state_vector, title)
+         VALUES ('d', 1, 2, ?, 3, ?, 'Notes')`,
+      )
+      .run(Uint8Array.of(7, 8, 9), Uint8Array.of(0));
+    old.prepare(`INSERT INTO updates (doc, data) VALUES ('d', ?)`).run(Uint8Array.of(4));
+    old.close();
+
+    const store = openSqlite(file);
+    expect(await store.load('d')).toMatchObject({
+      snapshot: Uint8Array.of(7, 8, 9),
+      snapshotStateVector: Uint8Array.of(0),
+      updates: [Uint8Array.of(4)],
+    });
+    expect(await store.info('d')).toMatchObject({ title: 'Notes' });
+    await store.close();
   });
 
   it('refuses to open a database from a newer version of Inkwell', () => {
