@@ -47,8 +47,8 @@ const round = (value: number, digits = 2) => +value.toFixed(digits);
 const megabytes = (bytes: number) => round(bytes / 2 ** 20, 1);
 
 /**
- * Writers append sequence-marked text at a steady rate; every reader in the room records
- * each marker's delay since it was written. Latency is measured in the load generator's
+ * Writers append sequence-marked text at a steady rate (after a one-second warm-up); every
+ * reader in the room records each marker's delay since it was written. Latency is measured in the load generator's
  * clock (one process), CPU from the server's /proc entry over the sending and draining.
  */
 export async function streaming(kind: ServerKind, spec: StreamingSpec): Promise<StreamingResult> {
@@ -85,32 +85,38 @@ export async function streaming(kind: ServerKind, spec: StreamingSpec): Promise<
     );
     await sleep(500);
 
-    const before = server.stats();
     // Writer i sends its k-th update at (k + i / rooms) / rate seconds: steady, and staggered
-    // so that rooms do not all fire in the same millisecond.
-    const sent = new Int32Array(spec.rooms);
+    // so that rooms do not all fire in the same millisecond. Sequence numbers from `base` up;
+    // the warm-up's are beyond `totalUpdates`, so readers ignore them.
     const periodMs = 1000 / spec.updatesPerSecond;
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const elapsed = performance.now() - started;
-        let done = true;
-        for (let i = 0; i < spec.rooms; i++) {
-          const due = Math.min(perWriter, Math.floor(elapsed / periodMs - i / spec.rooms) + 1);
-          while (sent[i]! < due) {
-            const seq = sent[i]! * spec.rooms + i;
-            sentAt[seq] = performance.now();
-            writers[i]!.write(seq);
-            sent[i]!++;
+    const send = (count: number, base: number) =>
+      new Promise<void>((resolve) => {
+        const sent = new Int32Array(spec.rooms);
+        const started = performance.now();
+        const timer = setInterval(() => {
+          const elapsed = performance.now() - started;
+          let done = true;
+          for (let i = 0; i < spec.rooms; i++) {
+            const due = Math.min(count, Math.floor(elapsed / periodMs - i / spec.rooms) + 1);
+            while (sent[i]! < due) {
+              const seq = base + sent[i]! * spec.rooms + i;
+              if (seq < totalUpdates) sentAt[seq] = performance.now();
+              writers[i]!.write(seq);
+              sent[i]!++;
+            }
+            if (sent[i]! < count) done = false;
           }
-          if (sent[i]! < perWriter) done = false;
-        }
-        if (done) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 1);
-    });
+          if (done) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 1);
+      });
+    // One second at the same rate first, so that JIT compilation is not measured as latency.
+    await send(spec.updatesPerSecond, totalUpdates);
+    await sleep(200);
+    const before = server.stats();
+    await send(perWriter, 0);
     const drainDeadline = performance.now() + DRAIN_MS;
     while (delivered < expected && performance.now() < drainDeadline) await sleep(20);
     const after = server.stats();

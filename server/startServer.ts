@@ -1,12 +1,12 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
-import { createNodeWebSocket } from '@hono/node-ws';
-import { Hono } from 'hono';
 import { CloseCode } from '../shared/closeCodes.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
+import { attachSyncUpgrades } from './http/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
 import type { DocStore } from './storage/DocStore.ts';
@@ -61,47 +61,43 @@ export async function startServer(
   const heartbeat = new Heartbeat(config.heartbeatIntervalMs);
   let shuttingDown = false;
 
-  const app = new Hono();
-  const nodeWs = createNodeWebSocket({ app });
-  // @hono/node-ws creates its WebSocketServer with ws's default 100 MiB payload ceiling.
-  // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
-  // does not loop resending them); ws itself answers 1009 only above the ceiling.
-  nodeWs.wss.options.maxPayload = config.maxMessageBytes * 2;
-
   const httpLogger = logger.child({ component: 'http' });
-  createApp(
-    {
-      store,
-      logger: httpLogger,
-      upgradeWebSocket: nodeWs.upgradeWebSocket,
-      clientDir: CLIENT_DIST_DIR,
-      trustProxy: config.trustProxy,
-      auth: verifier === null ? null : { verifier, secret: config.authSecret! },
-      sync: {
-        registry,
-        heartbeat,
-        logger: httpLogger,
-        verifier,
-        allowedOrigins: config.allowedOrigins,
-        connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
-        limits: {
-          maxMessageBytes: config.maxMessageBytes,
-          maxBufferedBytes: config.maxBufferedBytes,
-          maxMessagesPerSecond: config.maxMessagesPerSecond,
-          maxMessageBurst: config.maxMessageBurst,
-          maxLoadedDocuments: config.maxLoadedDocuments,
-        },
-        isShuttingDown: () => shuttingDown,
-      },
-    },
-    app,
-  );
+  const isShuttingDown = () => shuttingDown;
+  const app = createApp({
+    registry,
+    isShuttingDown,
+    store,
+    logger: httpLogger,
+    clientDir: CLIENT_DIST_DIR,
+    auth: verifier === null ? null : { verifier, secret: config.authSecret! },
+  });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
-  nodeWs.injectWebSocket(server);
+  const wss = attachSyncUpgrades(server as Server, {
+    trustProxy: config.trustProxy,
+    // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
+    // does not loop resending them); ws itself answers 1009 only above it.
+    maxPayload: config.maxMessageBytes * 2,
+    sync: {
+      registry,
+      heartbeat,
+      logger: httpLogger,
+      verifier,
+      allowedOrigins: config.allowedOrigins,
+      connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
+      limits: {
+        maxMessageBytes: config.maxMessageBytes,
+        maxBufferedBytes: config.maxBufferedBytes,
+        maxMessagesPerSecond: config.maxMessagesPerSecond,
+        maxMessageBurst: config.maxMessageBurst,
+        maxLoadedDocuments: config.maxLoadedDocuments,
+      },
+      isShuttingDown,
+    },
+  });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -113,7 +109,7 @@ export async function startServer(
       heartbeat.stop();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       await store.close();
-      for (const client of nodeWs.wss.clients) client.terminate();
+      for (const client of wss.clients) client.terminate();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await stopped;
     })();

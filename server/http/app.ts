@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { UpgradeWebSocket } from 'hono/ws';
-import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { docPatternMatches, type AccessClaims } from '../../shared/access.ts';
 import { validateDocName } from '../../shared/docName.ts';
@@ -11,20 +8,18 @@ import { TITLE_MAX_LENGTH, UNTITLED } from '../../shared/documentModel.ts';
 import { signToken, TokenError, type TokenVerifier } from '../auth/TokenVerifier.ts';
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { Logger } from '../logger.ts';
+import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import type { DocStore, DocumentInfo } from '../storage/DocStore.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
-import { serveSyncSocket, type SyncEndpointDeps } from './syncEndpoint.ts';
 
 export interface AppDeps {
-  sync: SyncEndpointDeps;
+  registry: RoomRegistry;
+  isShuttingDown(): boolean;
   store: DocStore;
   logger: Logger;
-  upgradeWebSocket: UpgradeWebSocket<WebSocket>;
   /** Directory of the built web client. */
   clientDir: string;
-  /** Take the client address from X-Forwarded-For. */
-  trustProxy: boolean;
   /** Null when auth is off. */
   auth: { verifier: TokenVerifier; secret: string } | null;
 }
@@ -93,13 +88,11 @@ const toJson = (info: DocumentInfo): DocumentJson => ({
 });
 
 /**
- * The Hono application: health, REST API and the WebSocket sync endpoint. Routes are added
- * to `app`, which must be the app `@hono/node-ws` was created with (it answers upgrades
- * through it).
+ * The Hono application: health, REST API and the web client. WebSocket upgrades to the
+ * sync endpoint are accepted beside it (syncUpgrade.ts).
  */
 export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
-  const { store, logger, auth } = deps;
-  const { registry } = deps.sync;
+  const { store, logger, auth, registry } = deps;
 
   /** In auth mode, the caller's verified claims (Bearer header or ?token=); else null. */
   const authenticate = async (c: Context): Promise<AccessClaims | null> => {
@@ -122,7 +115,7 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
   };
 
   app.get('/healthz', (c) => {
-    if (deps.sync.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
+    if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
     return c.json({ status: 'ok', documentsLoaded: registry.loadedCount, sessions: registry.sessionCount });
   });
 
@@ -198,32 +191,7 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     });
   });
 
-  app.get(
-    `/sync/*`,
-    deps.upgradeWebSocket((c) => ({
-      // The raw socket is used from here on: it gives zero-copy Buffers, pong events and
-      // bufferedAmount, which the transport needs and Hono's portable wrapper hides.
-      onOpen: (_event, ws) => {
-        if (ws.raw === undefined) return;
-        const forwarded = deps.trustProxy
-          ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-          : undefined;
-        serveSyncSocket(
-          ws.raw,
-          {
-            url: c.req.url,
-            origin: c.req.header('origin'),
-            remoteAddress: forwarded || getConnInfo(c).remote.address || 'unknown',
-            protocols: (c.req.header('sec-websocket-protocol') ?? '')
-              .split(',')
-              .map((p) => p.trim())
-              .filter(Boolean),
-          },
-          deps.sync,
-        );
-      },
-    })),
-  );
+  // WebSocket upgrades to /sync/* never reach Hono (see syncUpgrade.ts); plain HTTP does.
   app.get('/sync/*', () => {
     throw new ApiError(
       426,

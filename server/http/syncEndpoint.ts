@@ -38,7 +38,8 @@ export interface SyncEndpointDeps {
 
 /** What the upgrade request said about the client. */
 export interface Handshake {
-  url: string;
+  /** Path and query string, as in the request line. */
+  path: string;
   /** The browser's Origin header, if any. */
   origin: string | undefined;
   remoteAddress: string;
@@ -53,13 +54,23 @@ function tokenFrom(handshake: Handshake, url: URL): string | null {
   return url.searchParams.get('token') ?? handshake.protocols.find(looksLikeJwt) ?? null;
 }
 
+/** Only the path and query of a request line are ours to read; the host is irrelevant. */
+const URL_BASE = 'http://inkwell.invalid';
+
 /**
  * Serves one upgraded `/sync/<doc>` WebSocket. Every check happens before the document is
  * loaded: name, shutdown, origin, connection limits, token and access, open-document limit.
  * Frames that arrive meanwhile are queued (the client sends its step 1 at once).
+ * The closures below live as long as the socket: they keep strings, not the handshake.
  */
 export function serveSyncSocket(ws: WebSocket, handshake: Handshake, deps: SyncEndpointDeps): void {
-  const url = new URL(handshake.url);
+  let url: URL;
+  try {
+    url = new URL(handshake.path, URL_BASE);
+  } catch {
+    ws.close(CloseCode.BadDocumentName, 'malformed request path');
+    return;
+  }
   // The raw (undecoded) path: the name is decoded exactly once, by parseDocNameFromPath.
   const parsed = parseDocNameFromPath(url.pathname.slice(SYNC_PATH_PREFIX.length));
   if (!parsed.ok) {
@@ -80,10 +91,11 @@ export function serveSyncSocket(ws: WebSocket, handshake: Handshake, deps: SyncE
       return;
     }
   }
-  const admitted = deps.connections.tryAcquire(handshake.remoteAddress);
+  const remoteAddress = handshake.remoteAddress;
+  const admitted = deps.connections.tryAcquire(remoteAddress);
   if (admitted !== 'ok') {
     deps.logger.warn(
-      { address: handshake.remoteAddress, limit: admitted },
+      { address: remoteAddress, limit: admitted },
       'refused a sync socket over a connection limit',
     );
     if (admitted === 'total') ws.close(CloseCode.TryAgainLater, 'server is at its connection limit');
@@ -92,6 +104,7 @@ export function serveSyncSocket(ws: WebSocket, handshake: Handshake, deps: SyncE
   }
 
   const name = parsed.name;
+  const token = deps.verifier === null ? null : tokenFrom(handshake, url);
   const logger = deps.logger.child({ doc: name });
   let session: RoomSession | null = null;
   let closed = false;
@@ -118,7 +131,7 @@ export function serveSyncSocket(ws: WebSocket, handshake: Handshake, deps: SyncE
     onClose() {
       closed = true;
       if (expiryTimer !== null) clearTimeout(expiryTimer);
-      deps.connections.release(handshake.remoteAddress);
+      deps.connections.release(remoteAddress);
       deps.heartbeat.delete(socket);
       session?.leave();
     },
@@ -138,7 +151,6 @@ export function serveSyncSocket(ws: WebSocket, handshake: Handshake, deps: SyncE
 
   const authorize = async (): Promise<SessionAccess | null> => {
     if (deps.verifier === null) return { role: 'write' };
-    const token = tokenFrom(handshake, url);
     if (token === null) {
       socket.close(CloseCode.Unauthorized, 'missing token');
       return null;

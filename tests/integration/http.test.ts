@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { connectClient, waitForConvergence } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -58,6 +59,16 @@ describe('HTTP API', () => {
     const response = await get('/sync/meeting-notes');
     expect(response.status).toBe(426);
     expect(await response.json()).toMatchObject({ error: { code: 'upgrade_required' } });
+  });
+
+  it('refuses a WebSocket upgrade anywhere but the sync endpoint with a 404', async () => {
+    const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/docs`);
+    const status = await new Promise<number>((resolve) => {
+      ws.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      ws.once('open', () => resolve(101));
+    });
+    expect(status).toBe(404);
+    ws.terminate();
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {
