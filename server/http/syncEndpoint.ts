@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { docPatternMatches, type AccessClaims } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
@@ -63,7 +64,12 @@ const URL_BASE = 'http://inkwell.invalid';
  * Frames that arrive meanwhile are queued (the client sends its step 1 at once).
  * The closures below live as long as the socket: they keep strings, not the handshake.
  */
-export function serveSyncSocket(ws: WebSocket, handshake: Handshake, deps: SyncEndpointDeps): void {
+export function serveSyncSocket(
+  ws: WebSocket,
+  connection: Duplex,
+  handshake: Handshake,
+  deps: SyncEndpointDeps,
+): void {
   let url: URL;
   try {
     url = new URL(handshake.path, URL_BASE);
@@ -112,7 +118,7 @@ export function serveSyncSocket(ws: WebSocket, handshake: Handshake, deps: SyncE
   let queued: Uint8Array[] = [];
   let queuedBytes = 0;
 
-  const socket = new WsRoomSocket(ws, {
+  const socket = new WsRoomSocket(ws, connection, {
     ...deps.limits,
     logger,
     onFrame(frame) {

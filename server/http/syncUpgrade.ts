@@ -39,7 +39,7 @@ export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions):
         .filter(Boolean),
     };
     // handleUpgrade answers malformed handshakes (bad key, version, …) with a 400 itself.
-    wss.handleUpgrade(request, socket, head, (ws) => serveSyncSocket(ws, handshake, options.sync));
+    wss.handleUpgrade(request, socket, head, (ws) => serveSyncSocket(ws, socket, handshake, options.sync));
   });
   return wss;
 }

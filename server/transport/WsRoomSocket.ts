@@ -1,8 +1,10 @@
-import type { WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocket } from 'ws';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
+import { frameOnce } from './binaryFrame.ts';
 import { TokenBucket } from './TokenBucket.ts';
 
 export interface WsRoomSocketOptions {
@@ -37,17 +39,28 @@ function truncateReason(reason: string): string {
  * Adapts a `ws` WebSocket to a `RoomSocket`, and guards the room from it: only binary
  * frames within the size limit get through, and a socket that cannot keep up is closed
  * instead of growing server memory without bound.
+ *
+ * Outgoing data frames are written to the TCP connection directly, pre-framed once per
+ * broadcast (`frameOnce`), rather than through `ws.send`, which frames the message again for
+ * every socket and writes header and payload as two buffers. That is sound because ws,
+ * without permessage-deflate (never negotiated here), never holds frames back: its pings
+ * and its close frame are written at once, in the order they are sent, like ours.
  */
 export class WsRoomSocket implements RoomSocket {
   private readonly ws: WebSocket;
+  /** The upgraded TCP connection under `ws`. */
+  private readonly connection: Duplex;
   private readonly options: WsRoomSocketOptions;
   private closing = false;
   private pongSinceLastBeat = true;
   private sentSinceLastBeat = false;
   private readonly rate: TokenBucket;
 
-  constructor(ws: WebSocket, options: WsRoomSocketOptions) {
+  constructor(ws: WebSocket, connection: Duplex, options: WsRoomSocketOptions) {
+    if (ws.extensions !== '')
+      throw new Error('WsRoomSocket writes raw frames: no WebSocket extensions allowed');
     this.ws = ws;
+    this.connection = connection;
     this.options = options;
     this.rate = new TokenBucket(options.maxMessagesPerSecond, options.maxMessageBurst);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
@@ -62,18 +75,16 @@ export class WsRoomSocket implements RoomSocket {
   }
 
   send(frame: Uint8Array): void {
-    if (this.closing) return;
-    if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+    const buffered = this.connection.writableLength;
+    if (buffered > this.options.maxBufferedBytes) {
       // It resyncs everything it missed when it reconnects (its step 1 asks for it).
-      this.options.logger.warn(
-        { bufferedBytes: this.ws.bufferedAmount },
-        'closing a socket that reads too slowly',
-      );
+      this.options.logger.warn({ bufferedBytes: buffered }, 'closing a socket that reads too slowly');
       this.close(CloseCode.TryAgainLater, 'client is reading too slowly');
       return;
     }
     this.sentSinceLastBeat = true;
-    this.ws.send(frame);
+    this.connection.write(frameOnce(frame));
   }
 
   close(code: number, reason: string): void {
