@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from '../logger.ts';
 import type { DocStore, DocumentInfo, StoredDocument } from './DocStore.ts';
 import { migrate } from './sqliteMigrations.ts';
+import { WalCheckpointer } from './walCheckpointer.ts';
 
 interface PendingAppend {
   name: string;
@@ -26,7 +27,12 @@ export interface SqliteDocStoreOptions {
   /** NORMAL survives a process crash; FULL also survives power loss. */
   synchronous?: 'NORMAL' | 'FULL';
   logger: Logger;
+  /** How often the background thread checkpoints the WAL (see WalCheckpointer). */
+  checkpointIntervalMs?: number;
 }
+
+/** Pages the WAL may reach before a commit checkpoints on the event loop (a backstop). */
+const BACKSTOP_CHECKPOINT_PAGES = 16_384; // 64 MiB of 4 KiB pages
 
 const toInfo = (row: DocumentRow): DocumentInfo => ({
   name: row.name,
@@ -45,6 +51,7 @@ const toInfo = (row: DocumentRow): DocumentInfo => ({
  */
 export class SqliteDocStore implements DocStore {
   private readonly db: Database.Database;
+  private readonly checkpointer: WalCheckpointer;
   private readonly logger: Logger;
   private pending: PendingAppend[] = [];
   private commitScheduled = false;
@@ -79,7 +86,9 @@ export class SqliteDocStore implements DocStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
     migrate(this.db);
+    this.checkpointer = new WalCheckpointer(options.file, options.checkpointIntervalMs ?? 1000, this.logger);
 
     this.insertUpdate = this.db.prepare('INSERT INTO updates (doc, data) VALUES (?, ?)');
     this.touchDocument = this.db.prepare(`
@@ -186,6 +195,8 @@ export class SqliteDocStore implements DocStore {
     if (this.closed) return;
     this.commitPending();
     this.closed = true;
+    await this.checkpointer.stop();
+    // The last connection to close checkpoints everything and removes the WAL.
     this.db.close();
   }
 

@@ -42,6 +42,21 @@ describe('SqliteDocStore on disk', () => {
     await store.close();
   });
 
+  it('checkpoints the WAL from a background thread, not inside commits', async () => {
+    const file = path.join(tempDataDir(), 'inkwell.db');
+    const store = new SqliteDocStore({ file, logger: silentLogger(), checkpointIntervalMs: 20 });
+    // 1 MiB in separate commits: far below the main connection's own checkpoint threshold.
+    for (let i = 0; i < 256; i++) await store.append('d', new Uint8Array(4096).fill(i));
+    const deadline = Date.now() + 10_000;
+    // Only a checkpoint moves pages from the WAL into the database file itself.
+    while (fs.statSync(file).size < 1 << 20 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(fs.statSync(file).size).toBeGreaterThanOrEqual(1 << 20);
+    await store.close();
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+  });
+
   it('uses WAL and records its schema version', async () => {
     const file = path.join(tempDataDir(), 'inkwell.db');
     const store = openSqlite(file);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Receiver } from 'ws';
+import { EventEmitter } from 'node:events';
+import * as ws from 'ws';
 import { encodeBinaryFrame, frameOnce } from '../../../server/transport/binaryFrame.ts';
+
+/** ws's frame parser: exported by ws (wrapper.mjs), absent from @types/ws. */
+interface FrameReceiver extends EventEmitter {
+  write(chunk: Buffer): void;
+}
+const { Receiver } = ws as unknown as {
+  Receiver: new (options: { isServer: boolean }) => FrameReceiver;
+};
 
 /** Parses frames with ws's own receiver (what a Node client runs), as a client would. */
 function receive(frame: Buffer): Promise<Buffer> {
