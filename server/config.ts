@@ -33,6 +33,7 @@ const envSchema = z.object({
   MAX_CONNECTIONS_PER_IP: integer(1, 10_000_000).default(200),
   MAX_LOADED_DOCUMENTS: integer(1, 10_000_000).default(10_000),
   MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * 1024 * MiB).default(16 * MiB),
+  PER_MESSAGE_DEFLATE: z.enum(['true', 'false']).default('false'),
 });
 
 export interface Config {
@@ -59,6 +60,11 @@ export interface Config {
   allowedOrigins: string[] | null;
   /** Take the client address from X-Forwarded-For (only behind a proxy you control). */
   trustProxy: boolean;
+  /**
+   * Offer permessage-deflate to clients: less bandwidth for text-heavy documents, much more
+   * CPU (each socket compresses every broadcast with its own context).
+   */
+  perMessageDeflate: boolean;
   /** A document whose stored size would pass this refuses the update (4413). */
   maxDocumentBytes: number;
   /** Token bucket per connection: sustained rate and burst. */
@@ -107,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .filter(Boolean)
       : null,
     trustProxy: e.TRUST_PROXY === 'true',
+    perMessageDeflate: e.PER_MESSAGE_DEFLATE === 'true',
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     maxMessagesPerSecond: e.MAX_MESSAGES_PER_SECOND,
     maxMessageBurst: e.MAX_MESSAGE_BURST,

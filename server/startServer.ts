@@ -78,6 +78,7 @@ export async function startServer(
   });
   const wss = attachSyncUpgrades(server as Server, {
     trustProxy: config.trustProxy,
+    perMessageDeflate: config.perMessageDeflate,
     // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
     // does not loop resending them); ws itself answers 1009 only above it.
     maxPayload: config.maxMessageBytes * 2,

@@ -9,6 +9,8 @@ export interface SyncUpgradeOptions {
   trustProxy: boolean;
   /** ws answers 1009 above this; frames between MAX_MESSAGE_BYTES and it get our 4413. */
   maxPayload: number;
+  /** Offer permessage-deflate (off by default: it costs far more CPU than it saves bytes). */
+  perMessageDeflate: boolean;
 }
 
 /**
@@ -22,7 +24,11 @@ export interface SyncUpgradeOptions {
  * reference server (docs/PERFORMANCE.md). Here a socket keeps only what it uses.
  */
 export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions): WebSocketServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayload,
+    perMessageDeflate: options.perMessageDeflate,
+  });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = request.url ?? '/';
     if (!path.startsWith(SYNC_PATH_PREFIX)) {

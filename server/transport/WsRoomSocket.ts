@@ -43,13 +43,14 @@ function truncateReason(reason: string): string {
  * Outgoing data frames are written to the TCP connection directly, pre-framed once per
  * broadcast (`frameOnce`), rather than through `ws.send`, which frames the message again for
  * every socket and writes header and payload as two buffers. That is sound because ws,
- * without permessage-deflate (never negotiated here), never holds frames back: its pings
- * and its close frame are written at once, in the order they are sent, like ours.
+ * without permessage-deflate, never holds frames back: its pings and its close frame are
+ * written at once, in the order they are sent, like ours. A socket that negotiated
+ * compression (PER_MESSAGE_DEFLATE=true) goes through `ws.send`.
  */
 export class WsRoomSocket implements RoomSocket {
   private readonly ws: WebSocket;
-  /** The upgraded TCP connection under `ws`. */
-  private readonly connection: Duplex;
+  /** The upgraded TCP connection under `ws`; null when an extension transforms frames. */
+  private readonly connection: Duplex | null;
   private readonly options: WsRoomSocketOptions;
   private closing = false;
   private pongSinceLastBeat = true;
@@ -57,10 +58,8 @@ export class WsRoomSocket implements RoomSocket {
   private readonly rate: TokenBucket;
 
   constructor(ws: WebSocket, connection: Duplex, options: WsRoomSocketOptions) {
-    if (ws.extensions !== '')
-      throw new Error('WsRoomSocket writes raw frames: no WebSocket extensions allowed');
     this.ws = ws;
-    this.connection = connection;
+    this.connection = ws.extensions === '' ? connection : null;
     this.options = options;
     this.rate = new TokenBucket(options.maxMessagesPerSecond, options.maxMessageBurst);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
@@ -76,7 +75,7 @@ export class WsRoomSocket implements RoomSocket {
 
   send(frame: Uint8Array): void {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
-    const buffered = this.connection.writableLength;
+    const buffered = this.connection?.writableLength ?? this.ws.bufferedAmount;
     if (buffered > this.options.maxBufferedBytes) {
       // It resyncs everything it missed when it reconnects (its step 1 asks for it).
       this.options.logger.warn({ bufferedBytes: buffered }, 'closing a socket that reads too slowly');
@@ -84,7 +83,8 @@ export class WsRoomSocket implements RoomSocket {
       return;
     }
     this.sentSinceLastBeat = true;
-    this.connection.write(frameOnce(frame));
+    if (this.connection !== null) this.connection.write(frameOnce(frame));
+    else this.ws.send(frame);
   }
 
   close(code: number, reason: string): void {

@@ -140,4 +140,19 @@ describe('syncing with stock y-websocket clients', () => {
     expect(b.text()).toBe('');
     expect(Y.encodeStateVector(b.doc)).toEqual(Uint8Array.of(0));
   });
+
+  it('syncs compressed sockets beside plain ones when PER_MESSAGE_DEFLATE is on', async () => {
+    const s = await server({ perMessageDeflate: true });
+    const compressed = client(s, 'deflate');
+    await compressed.firstSync;
+    // The ws client offers permessage-deflate; a browser without it gets plain frames.
+    expect((compressed.provider.ws as unknown as { extensions: string }).extensions).toContain(
+      'permessage-deflate',
+    );
+    const longText = 'All work and no play makes Jack a dull boy. '.repeat(500);
+    compressed.doc.getText('text').insert(0, longText);
+    const other = client(s, 'deflate');
+    await waitForConvergence([compressed, other]);
+    expect(other.text()).toBe(longText);
+  });
 });
