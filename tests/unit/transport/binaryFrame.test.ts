@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import * as ws from 'ws';
 import { encodeBinaryFrame, frameOnce } from '../../../server/transport/binaryFrame.ts';
 
