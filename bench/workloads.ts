@@ -471,7 +471,9 @@ export async function idle(kind: ServerKind, connections: number, documents: num
       (client) => client.synced,
       500,
     );
-    await sleep(3_000);
+    // Idle long enough for V8's memory reducer to run: young-generation garbage from the
+    // connecting burst is not per-connection memory.
+    await sleep(10_000);
     const rss = server.stats().rssBytes;
     const closed = clients.filter((c) => c.closeCode !== null).length;
     for (const client of clients) client.close();

@@ -9,18 +9,14 @@ import type { SessionAccess } from '../rooms/Room.ts';
 import type { RoomRegistry, RoomSession } from '../rooms/RoomRegistry.ts';
 import type { ConnectionLimiter } from '../transport/ConnectionLimiter.ts';
 import type { Heartbeat } from '../transport/Heartbeat.ts';
-import { WsRoomSocket } from '../transport/WsRoomSocket.ts';
+import { WsRoomSocket, type SocketLimits, type SocketListener } from '../transport/WsRoomSocket.ts';
 
 export const SYNC_PATH_PREFIX = '/sync/';
 
 /** setTimeout cannot wait longer than this; a later expiry is checked again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export interface SyncLimits {
-  maxMessageBytes: number;
-  maxBufferedBytes: number;
-  maxMessagesPerSecond: number;
-  maxMessageBurst: number;
+export interface SyncLimits extends SocketLimits {
   maxLoadedDocuments: number;
 }
 
@@ -62,7 +58,6 @@ const URL_BASE = 'http://inkwell.invalid';
  * Serves one upgraded `/sync/<doc>` WebSocket. Every check happens before the document is
  * loaded: name, shutdown, origin, connection limits, token and access, open-document limit.
  * Frames that arrive meanwhile are queued (the client sends its step 1 at once).
- * The closures below live as long as the socket: they keep strings, not the handshake.
  */
 export function serveSyncSocket(
   ws: WebSocket,
@@ -97,107 +92,135 @@ export function serveSyncSocket(
       return;
     }
   }
-  const remoteAddress = handshake.remoteAddress;
-  const admitted = deps.connections.tryAcquire(remoteAddress);
+  const admitted = deps.connections.tryAcquire(handshake.remoteAddress);
   if (admitted !== 'ok') {
     deps.logger.warn(
-      { address: remoteAddress, limit: admitted },
+      { address: handshake.remoteAddress, limit: admitted },
       'refused a sync socket over a connection limit',
     );
     if (admitted === 'total') ws.close(CloseCode.TryAgainLater, 'server is at its connection limit');
     else ws.close(CloseCode.RateLimited, 'too many connections from this address');
     return;
   }
-
-  const name = parsed.name;
   const token = deps.verifier === null ? null : tokenFrom(handshake, url);
-  const logger = deps.logger.child({ doc: name });
-  let session: RoomSession | null = null;
-  let closed = false;
-  let expiryTimer: NodeJS.Timeout | null = null;
-  let queued: Uint8Array[] = [];
-  let queuedBytes = 0;
+  void new SyncConnection(ws, connection, parsed.name, handshake.remoteAddress, deps).open(token);
+}
 
-  const socket = new WsRoomSocket(ws, connection, {
-    ...deps.limits,
-    logger,
-    onFrame(frame) {
-      if (session !== null) {
-        session.receive(frame);
-        return;
-      }
-      queuedBytes += frame.byteLength;
-      if (queuedBytes > deps.limits.maxMessageBytes) {
-        socket.close(CloseCode.TryAgainLater, 'too much data before the document loaded');
-        return;
-      }
-      // Copied: the frame is a view into a socket read buffer and must outlive this callback.
-      queued.push(frame.slice());
-    },
-    onClose() {
-      closed = true;
-      if (expiryTimer !== null) clearTimeout(expiryTimer);
-      deps.connections.release(remoteAddress);
-      deps.heartbeat.delete(socket);
-      session?.leave();
-    },
-  });
-  deps.heartbeat.add(socket);
+/**
+ * One admitted sync socket, from the access check to its close. A class rather than closures
+ * because one lives as long as its socket: it holds only what it needs (strings, the socket,
+ * the session), which keeps an idle connection's memory small.
+ */
+class SyncConnection implements SocketListener {
+  private readonly name: string;
+  private readonly remoteAddress: string;
+  private readonly deps: SyncEndpointDeps;
+  private readonly socket: WsRoomSocket;
+  private session: RoomSession | null = null;
+  private closed = false;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  /** Frames that arrived before the document loaded; null once joined. */
+  private queued: Uint8Array[] | null = [];
+  private queuedBytes = 0;
 
-  const closeAtExpiry = (claims: AccessClaims) => {
-    const remaining = claims.exp * 1000 - Date.now();
-    expiryTimer = setTimeout(
-      () => {
-        if (claims.exp * 1000 <= Date.now()) socket.close(CloseCode.Unauthorized, 'token expired');
-        else closeAtExpiry(claims);
-      },
-      Math.min(Math.max(remaining, 0), MAX_TIMER_MS),
-    );
-  };
+  constructor(
+    ws: WebSocket,
+    connection: Duplex,
+    name: string,
+    remoteAddress: string,
+    deps: SyncEndpointDeps,
+  ) {
+    this.name = name;
+    this.remoteAddress = remoteAddress;
+    this.deps = deps;
+    this.socket = new WsRoomSocket(ws, connection, deps.limits, deps.logger, this);
+    deps.heartbeat.add(this.socket);
+  }
 
-  const authorize = async (): Promise<SessionAccess | null> => {
-    if (deps.verifier === null) return { role: 'write' };
-    if (token === null) {
-      socket.close(CloseCode.Unauthorized, 'missing token');
-      return null;
+  onFrame(frame: Uint8Array): void {
+    if (this.session !== null) {
+      this.session.receive(frame);
+      return;
     }
-    let claims: AccessClaims;
-    try {
-      claims = await deps.verifier.verify(token);
-    } catch (error) {
-      socket.close(CloseCode.Unauthorized, error instanceof TokenError ? error.message : 'invalid token');
-      return null;
+    this.queuedBytes += frame.byteLength;
+    if (this.queuedBytes > this.deps.limits.maxMessageBytes) {
+      this.socket.close(CloseCode.TryAgainLater, 'too much data before the document loaded');
+      return;
     }
-    if (!docPatternMatches(claims.doc, name)) {
-      socket.close(CloseCode.Forbidden, 'token is not for this document');
-      return null;
-    }
-    closeAtExpiry(claims);
-    return { role: claims.role };
-  };
+    // Copied: the frame is a view into a socket read buffer and must outlive this callback.
+    this.queued?.push(frame.slice());
+  }
 
-  void (async () => {
-    const access = await authorize();
-    if (access === null || closed) return;
+  onClose(): void {
+    this.closed = true;
+    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
+    this.deps.connections.release(this.remoteAddress);
+    this.deps.heartbeat.delete(this.socket);
+    this.session?.leave();
+  }
+
+  async open(token: string | null): Promise<void> {
+    const { deps, name } = this;
+    const access = await this.authorize(token);
+    if (access === null || this.closed) return;
     if (!deps.registry.isLoaded(name) && deps.registry.loadedCount >= deps.limits.maxLoadedDocuments) {
-      logger.warn({ limit: deps.limits.maxLoadedDocuments }, 'refused to open another document');
-      socket.close(CloseCode.TryAgainLater, 'too many open documents');
+      deps.logger.warn(
+        { doc: name, limit: deps.limits.maxLoadedDocuments },
+        'refused to open another document',
+      );
+      this.socket.close(CloseCode.TryAgainLater, 'too many open documents');
       return;
     }
     let joined: RoomSession;
     try {
-      joined = await deps.registry.join(name, socket, access);
+      joined = await deps.registry.join(name, this.socket, access);
     } catch {
-      socket.close(CloseCode.InternalError, 'could not load the document');
+      this.socket.close(CloseCode.InternalError, 'could not load the document');
       return;
     }
-    if (closed) {
+    if (this.closed) {
       joined.leave();
       return;
     }
-    session = joined;
-    const backlog = queued;
-    queued = [];
+    this.session = joined;
+    const backlog = this.queued ?? [];
+    this.queued = null;
     for (const frame of backlog) joined.receive(frame);
-  })();
+  }
+
+  private async authorize(token: string | null): Promise<SessionAccess | null> {
+    const verifier = this.deps.verifier;
+    if (verifier === null) return { role: 'write' };
+    if (token === null) {
+      this.socket.close(CloseCode.Unauthorized, 'missing token');
+      return null;
+    }
+    let claims: AccessClaims;
+    try {
+      claims = await verifier.verify(token);
+    } catch (error) {
+      this.socket.close(
+        CloseCode.Unauthorized,
+        error instanceof TokenError ? error.message : 'invalid token',
+      );
+      return null;
+    }
+    if (!docPatternMatches(claims.doc, this.name)) {
+      this.socket.close(CloseCode.Forbidden, 'token is not for this document');
+      return null;
+    }
+    this.closeAtExpiry(claims.exp);
+    return { role: claims.role };
+  }
+
+  private closeAtExpiry(exp: number): void {
+    const remaining = exp * 1000 - Date.now();
+    this.expiryTimer = setTimeout(
+      () => {
+        if (exp * 1000 <= Date.now()) this.socket.close(CloseCode.Unauthorized, 'token expired');
+        else this.closeAtExpiry(exp);
+      },
+      Math.min(Math.max(remaining, 0), MAX_TIMER_MS),
+    );
+  }
 }

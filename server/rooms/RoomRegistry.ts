@@ -19,6 +19,28 @@ export interface RoomSession {
   leave(): void;
 }
 
+/** A RoomSession; a class rather than closures, since one is kept per open socket. */
+class Membership implements RoomSession {
+  private left = false;
+
+  constructor(
+    readonly room: string,
+    private readonly target: Room,
+    private readonly socket: RoomSocket,
+    private readonly onLeave: (room: Room, socket: RoomSocket) => void,
+  ) {}
+
+  receive(frame: Uint8Array): void {
+    this.target.receive(this.socket, frame);
+  }
+
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    this.onLeave(this.target, this.socket);
+  }
+}
+
 /**
  * Loads, shares and unloads rooms.
  *
@@ -30,6 +52,7 @@ export class RoomRegistry {
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly loaded = new Map<string, Room>();
   private readonly options: RoomRegistryOptions;
+  private readonly leaveRoom = (room: Room, socket: RoomSocket) => this.leave(room, socket);
 
   constructor(options: RoomRegistryOptions) {
     this.options = options;
@@ -59,16 +82,7 @@ export class RoomRegistry {
       // The room may have been unloaded between the load resolving and now; load again.
       if (room.isDestroyed) continue;
       room.addSession(socket, access);
-      let left = false;
-      return {
-        room: name,
-        receive: (frame) => room.receive(socket, frame),
-        leave: () => {
-          if (left) return;
-          left = true;
-          this.leave(room, socket);
-        },
-      };
+      return new Membership(name, room, socket, this.leaveRoom);
     }
   }
 

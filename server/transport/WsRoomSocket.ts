@@ -7,7 +7,8 @@ import type { RoomSocket } from '../rooms/RoomSocket.ts';
 import { frameOnce } from './binaryFrame.ts';
 import { TokenBucket } from './TokenBucket.ts';
 
-export interface WsRoomSocketOptions {
+/** Limits every socket shares (one object for all of them). */
+export interface SocketLimits {
   /** Frames above this size close the socket with 4413. */
   maxMessageBytes: number;
   /** Unsent bytes above which a slow reader is closed (retryable) rather than buffered. */
@@ -15,7 +16,10 @@ export interface WsRoomSocketOptions {
   /** Frames per second a connection may send, sustained and in a burst. */
   maxMessagesPerSecond: number;
   maxMessageBurst: number;
-  logger: Logger;
+}
+
+/** Who hears from the socket. */
+export interface SocketListener {
   /** Receives each accepted binary frame. */
   onFrame(frame: Uint8Array): void;
   /** Called once when the socket has closed, for whatever reason. */
@@ -51,34 +55,44 @@ export class WsRoomSocket implements RoomSocket {
   private readonly ws: WebSocket;
   /** The upgraded TCP connection under `ws`; null when an extension transforms frames. */
   private readonly connection: Duplex | null;
-  private readonly options: WsRoomSocketOptions;
+  private readonly limits: SocketLimits;
+  private readonly logger: Logger;
+  private readonly listener: SocketListener;
   private closing = false;
   private pongSinceLastBeat = true;
   private sentSinceLastBeat = false;
   private readonly rate: TokenBucket;
 
-  constructor(ws: WebSocket, connection: Duplex, options: WsRoomSocketOptions) {
+  constructor(
+    ws: WebSocket,
+    connection: Duplex,
+    limits: SocketLimits,
+    logger: Logger,
+    listener: SocketListener,
+  ) {
     this.ws = ws;
     this.connection = ws.extensions === '' ? connection : null;
-    this.options = options;
-    this.rate = new TokenBucket(options.maxMessagesPerSecond, options.maxMessageBurst);
+    this.limits = limits;
+    this.logger = logger;
+    this.listener = listener;
+    this.rate = new TokenBucket(limits.maxMessagesPerSecond, limits.maxMessageBurst);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('pong', () => {
       this.pongSinceLastBeat = true;
     });
-    ws.on('error', (error) => options.logger.debug({ err: error }, 'socket error'));
+    ws.on('error', (error) => this.logger.debug({ err: error }, 'socket error'));
     ws.once('close', () => {
       this.closing = true;
-      options.onClose();
+      this.listener.onClose();
     });
   }
 
   send(frame: Uint8Array): void {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
     const buffered = this.connection?.writableLength ?? this.ws.bufferedAmount;
-    if (buffered > this.options.maxBufferedBytes) {
+    if (buffered > this.limits.maxBufferedBytes) {
       // It resyncs everything it missed when it reconnects (its step 1 asks for it).
-      this.options.logger.warn({ bufferedBytes: buffered }, 'closing a socket that reads too slowly');
+      this.logger.warn({ bufferedBytes: buffered }, 'closing a socket that reads too slowly');
       this.close(CloseCode.TryAgainLater, 'client is reading too slowly');
       return;
     }
@@ -99,7 +113,7 @@ export class WsRoomSocket implements RoomSocket {
    */
   beat(): void {
     if (!this.pongSinceLastBeat) {
-      this.options.logger.debug('no pong since the last ping: terminating');
+      this.logger.debug('no pong since the last ping: terminating');
       this.closing = true;
       this.ws.terminate();
       return;
@@ -117,15 +131,15 @@ export class WsRoomSocket implements RoomSocket {
       return;
     }
     if (!this.rate.take()) {
-      this.options.logger.warn('closing a socket that sends too many messages');
+      this.logger.warn('closing a socket that sends too many messages');
       this.close(CloseCode.RateLimited, 'too many messages');
       return;
     }
-    if (data.byteLength > this.options.maxMessageBytes) {
-      this.options.logger.warn({ bytes: data.byteLength }, 'closing a socket that sent an oversized frame');
-      this.close(CloseCode.MessageTooBig, `frame exceeds ${this.options.maxMessageBytes} bytes`);
+    if (data.byteLength > this.limits.maxMessageBytes) {
+      this.logger.warn({ bytes: data.byteLength }, 'closing a socket that sent an oversized frame');
+      this.close(CloseCode.MessageTooBig, `frame exceeds ${this.limits.maxMessageBytes} bytes`);
       return;
     }
-    this.options.onFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    this.listener.onFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
 }
