@@ -49,7 +49,7 @@ function escapeXml(text: string): string {
 
 function formatValue(value: number): string {
   if (!Number.isFinite(value)) return 'did not finish';
-  if (value >= 100) return Math.round(value).toLocaleString('en-US');
+  if (Number.isInteger(value) || value >= 100) return Math.round(value).toLocaleString('en-US');
   if (value >= 10) return value.toFixed(1);
   return value.toFixed(2);
 }
