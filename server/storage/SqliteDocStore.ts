@@ -31,6 +31,20 @@ export interface SqliteDocStoreOptions {
   checkpointIntervalMs?: number;
 }
 
+/**
+ * While a document is being edited, its row (updated_at, log_bytes) is written at most this
+ * often: one page less per keystroke. Readers (list, info) and compaction see exact values,
+ * because they write what is pending first; a crash can leave updated_at up to this much
+ * behind and log_bytes short, which the next compaction recounts.
+ */
+const TOUCH_INTERVAL_MS = 1000;
+
+interface RowTouch {
+  touchedAt: number;
+  lastEditAt: number;
+  pendingBytes: number;
+}
+
 /** Pages the WAL may reach before a commit checkpoints on the event loop (a backstop). */
 const BACKSTOP_CHECKPOINT_PAGES = 16_384; // 64 MiB of 4 KiB pages
 
@@ -54,6 +68,9 @@ export class SqliteDocStore implements DocStore {
   private readonly checkpointer: WalCheckpointer;
   private readonly logger: Logger;
   private pending: PendingAppend[] = [];
+  /** Documents whose rows were touched recently, with what is not yet written to them. */
+  private touches = new Map<string, RowTouch>();
+  private readonly writePendingTouches: () => void;
   private commitScheduled = false;
   private closed = false;
 
@@ -119,8 +136,26 @@ export class SqliteDocStore implements DocStore {
         seqs.push(Number(this.insertUpdate.run(name, update).lastInsertRowid));
         bytesByDoc.set(name, (bytesByDoc.get(name) ?? 0) + update.byteLength);
       }
-      for (const [name, bytes] of bytesByDoc) this.touchDocument.run({ name, now, bytes });
+      for (const [name, bytes] of bytesByDoc) {
+        const touch = this.touches.get(name);
+        if (touch !== undefined && now - touch.touchedAt < TOUCH_INTERVAL_MS) {
+          touch.pendingBytes += bytes;
+          touch.lastEditAt = now;
+          continue;
+        }
+        this.touchDocument.run({ name, now, bytes: bytes + (touch?.pendingBytes ?? 0) });
+        this.touches.set(name, { touchedAt: now, lastEditAt: now, pendingBytes: 0 });
+      }
       return seqs;
+    });
+
+    this.writePendingTouches = this.db.transaction(() => {
+      for (const [name, touch] of this.touches) {
+        if (touch.pendingBytes > 0 || touch.lastEditAt > touch.touchedAt) {
+          this.touchDocument.run({ name, now: touch.lastEditAt, bytes: touch.pendingBytes });
+        }
+      }
+      this.touches = new Map();
     });
 
     this.compactTransaction = this.db.transaction(
@@ -167,6 +202,7 @@ export class SqliteDocStore implements DocStore {
   ): Promise<void> {
     this.assertOpen();
     this.commitPending();
+    this.writePendingTouches();
     this.compactTransaction(name, snapshot, stateVector, throughSeq);
   }
 
@@ -178,22 +214,28 @@ export class SqliteDocStore implements DocStore {
 
   async list(): Promise<DocumentInfo[]> {
     this.assertOpen();
+    this.commitPending();
+    this.writePendingTouches();
     return this.selectAll.all().map(toInfo);
   }
 
   async info(name: string): Promise<DocumentInfo | null> {
     this.assertOpen();
+    this.commitPending();
+    this.writePendingTouches();
     const row = this.selectOne.get(name);
     return row === undefined ? null : toInfo(row);
   }
 
   async flush(): Promise<void> {
     this.commitPending();
+    this.writePendingTouches();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.commitPending();
+    this.writePendingTouches();
     this.closed = true;
     await this.checkpointer.stop();
     // The last connection to close checkpoints everything and removes the WAL.

@@ -57,6 +57,26 @@ describe('SqliteDocStore on disk', () => {
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
   });
 
+  it('writes a busy document’s row once a second, yet lists exact sizes and times', async () => {
+    const file = path.join(tempDataDir(), 'inkwell.db');
+    const store = openSqlite(file);
+    for (let i = 0; i < 49; i++) await store.append('busy', new Uint8Array(100));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const lastAppend = Date.now();
+    await store.append('busy', new Uint8Array(100));
+    const raw = new Database(file, { readonly: true });
+    const row = raw.prepare(`SELECT log_bytes FROM documents WHERE name = 'busy'`).get() as {
+      log_bytes: number;
+    };
+    expect(row.log_bytes).toBeLessThan(5000); // 49 keystrokes did not rewrite the row
+    raw.close();
+    const info = await store.info('busy');
+    expect(info?.bytes).toBe(5000);
+    expect(info!.updatedAt).toBeGreaterThanOrEqual(lastAppend);
+    expect((await store.list()).find((d) => d.name === 'busy')?.bytes).toBe(5000);
+    await store.close();
+  });
+
   it('uses WAL and records its schema version', async () => {
     const file = path.join(tempDataDir(), 'inkwell.db');
     const store = openSqlite(file);
