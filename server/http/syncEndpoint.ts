@@ -151,6 +151,10 @@ class SyncConnection implements SocketListener {
     this.queued?.push(frame.slice());
   }
 
+  describe(): Record<string, unknown> {
+    return { doc: this.name, address: this.remoteAddress };
+  }
+
   onClose(): void {
     this.closed = true;
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);

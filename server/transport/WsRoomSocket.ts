@@ -24,6 +24,8 @@ export interface SocketListener {
   onFrame(frame: Uint8Array): void;
   /** Called once when the socket has closed, for whatever reason. */
   onClose(): void;
+  /** Who this is, for log lines (document, address); asked only when something is logged. */
+  describe(): Record<string, unknown>;
 }
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8. */
@@ -80,7 +82,7 @@ export class WsRoomSocket implements RoomSocket {
     ws.on('pong', () => {
       this.pongSinceLastBeat = true;
     });
-    ws.on('error', (error) => this.logger.debug({ err: error }, 'socket error'));
+    ws.on('error', (error) => this.logger.debug({ ...this.listener.describe(), err: error }, 'socket error'));
     ws.once('close', () => {
       this.closing = true;
       this.listener.onClose();
@@ -92,7 +94,10 @@ export class WsRoomSocket implements RoomSocket {
     const buffered = this.connection?.writableLength ?? this.ws.bufferedAmount;
     if (buffered > this.limits.maxBufferedBytes) {
       // It resyncs everything it missed when it reconnects (its step 1 asks for it).
-      this.logger.warn({ bufferedBytes: buffered }, 'closing a socket that reads too slowly');
+      this.logger.warn(
+        { ...this.listener.describe(), bufferedBytes: buffered },
+        'closing a socket that reads too slowly',
+      );
       this.close(CloseCode.TryAgainLater, 'client is reading too slowly');
       return;
     }
@@ -113,7 +118,7 @@ export class WsRoomSocket implements RoomSocket {
    */
   beat(): void {
     if (!this.pongSinceLastBeat) {
-      this.logger.debug('no pong since the last ping: terminating');
+      this.logger.debug(this.listener.describe(), 'no pong since the last ping: terminating');
       this.closing = true;
       this.ws.terminate();
       return;
@@ -131,12 +136,15 @@ export class WsRoomSocket implements RoomSocket {
       return;
     }
     if (!this.rate.take()) {
-      this.logger.warn('closing a socket that sends too many messages');
+      this.logger.warn(this.listener.describe(), 'closing a socket that sends too many messages');
       this.close(CloseCode.RateLimited, 'too many messages');
       return;
     }
     if (data.byteLength > this.limits.maxMessageBytes) {
-      this.logger.warn({ bytes: data.byteLength }, 'closing a socket that sent an oversized frame');
+      this.logger.warn(
+        { ...this.listener.describe(), bytes: data.byteLength },
+        'closing a socket that sent an oversized frame',
+      );
       this.close(CloseCode.MessageTooBig, `frame exceeds ${this.limits.maxMessageBytes} bytes`);
       return;
     }

@@ -63,12 +63,16 @@ describe('HTTP API', () => {
 
   it('refuses a WebSocket upgrade anywhere but the sync endpoint with a 404', async () => {
     const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/docs`);
+    // Once 'unexpected-response' is handled, ending the request is ours to do.
+    ws.on('error', () => {});
     const status = await new Promise<number>((resolve) => {
-      ws.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      ws.once('unexpected-response', (request, response) => {
+        resolve(response.statusCode ?? 0);
+        request.destroy();
+      });
       ws.once('open', () => resolve(101));
     });
     expect(status).toBe(404);
-    ws.terminate();
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {
