@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RunningServer, SERVER_KINDS } from './servers.ts';
-import { LoadClient, openInBatches } from './wire.ts';
+import { openIdleClients } from './workloads.ts';
 
 interface HeapSnapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
@@ -79,19 +79,7 @@ const server = await RunningServer.start(kind);
 try {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const base = await readWhenComplete(await snapshot(server, dir));
-  const doc = (i: number) => `idle-${i % Math.max(1, connections / 10)}`;
-  const clients = await openInBatches(
-    connections,
-    (i) =>
-      new LoadClient({
-        flavor: kind.flavor,
-        url: server.documentUrl(doc(i)),
-        doc: doc(i),
-        awarenessClientId: i + 1,
-      }),
-    (client) => client.synced,
-    500,
-  );
+  const clients = await openIdleClients(server, connections, Math.max(1, connections / 10));
   const loaded = await readWhenComplete(await snapshot(server, dir));
   for (const client of clients) client.close();
 

@@ -227,37 +227,22 @@ const totalSeconds = Math.round((performance.now() - runStarted) / 1000);
 console.log(`\nWhole run: ${totalSeconds} s`);
 
 if (fullRun) {
+  const streamingPanel = (
+    title: string,
+    perServer: PerServer<StreamingResult>,
+    measure: 'p99Ms' | 'cpuMicrosPerDelivered',
+  ): Panel => ({
+    title,
+    unit: measure === 'p99Ms' ? 'ms' : 'µs',
+    values: pick(perServer, (r) => ifComplete(r, r[measure])),
+  });
   const panels: Panel[] = [
-    {
-      title: 'Fan-out 1→1,000: p99 latency',
-      unit: 'ms',
-      values: pick(results.fanOut, (r) => ifComplete(r, r.p99Ms)),
-    },
-    {
-      title: 'Fan-out: server CPU per delivery',
-      unit: 'µs',
-      values: pick(results.fanOut, (r) => ifComplete(r, r.cpuMicrosPerDelivered)),
-    },
-    {
-      title: 'Hot room 1,000 upd/s: p99 latency',
-      unit: 'ms',
-      values: pick(results.hotRoom, (r) => ifComplete(r, r.p99Ms)),
-    },
-    {
-      title: 'Hot room: server CPU per delivery',
-      unit: 'µs',
-      values: pick(results.hotRoom, (r) => ifComplete(r, r.cpuMicrosPerDelivered)),
-    },
-    {
-      title: '300 rooms: server CPU per delivery',
-      unit: 'µs',
-      values: pick(results.manyRooms, (r) => ifComplete(r, r.cpuMicrosPerDelivered)),
-    },
-    {
-      title: '300 rooms: p99 latency',
-      unit: 'ms',
-      values: pick(results.manyRooms, (r) => ifComplete(r, r.p99Ms)),
-    },
+    streamingPanel('Fan-out 1→1,000: p99 latency', results.fanOut, 'p99Ms'),
+    streamingPanel('Fan-out: server CPU per delivery', results.fanOut, 'cpuMicrosPerDelivered'),
+    streamingPanel('Hot room 1,000 upd/s: p99 latency', results.hotRoom, 'p99Ms'),
+    streamingPanel('Hot room: server CPU per delivery', results.hotRoom, 'cpuMicrosPerDelivered'),
+    streamingPanel('300 rooms: server CPU per delivery', results.manyRooms, 'cpuMicrosPerDelivered'),
+    streamingPanel('300 rooms: p99 latency', results.manyRooms, 'p99Ms'),
     {
       title: 'Connect storm: 2,000 clients synced',
       unit: 'ms',

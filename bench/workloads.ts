@@ -5,7 +5,7 @@
 import * as Y from 'yjs';
 import { loadEditingTrace, traceToUpdates } from './editingTrace.ts';
 import { RunningServer, type ProcessStats, type ServerKind } from './servers.ts';
-import { LoadClient, SequenceWriter, forEachSequence, openInBatches } from './wire.ts';
+import { LoadClient, SequenceWriter, forEachSequence, openInBatches, type UpdateKind } from './wire.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -181,18 +181,29 @@ export async function streaming(kind: ServerKind, spec: StreamingSpec): Promise<
   }
 }
 
+/** A client that keeps a full copy of `doc`, every received update applied. */
+function copyOf(
+  server: RunningServer,
+  doc: string,
+  onUpdate?: (update: Uint8Array, kind: UpdateKind) => void,
+): { client: LoadClient; ydoc: Y.Doc } {
+  const ydoc = new Y.Doc();
+  const client = new LoadClient({
+    flavor: server.kind.flavor,
+    url: server.documentUrl(doc),
+    doc,
+    ydoc,
+    applyUpdates: true,
+    onUpdate,
+  });
+  return { client, ydoc };
+}
+
 /** Waits until a fresh client's view of `doc` contains `marker` (the server has it all). */
 async function waitForContent(server: RunningServer, doc: string, marker: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const ydoc = new Y.Doc();
-    const client = new LoadClient({
-      flavor: server.kind.flavor,
-      url: server.documentUrl(doc),
-      doc,
-      ydoc,
-      applyUpdates: true,
-    });
+    const { client, ydoc } = copyOf(server, doc);
     await client.synced;
     await sleep(100);
     client.close();
@@ -304,33 +315,23 @@ export interface SyncTiming {
 }
 
 async function timeFirstSync(server: RunningServer, doc: string, content: string): Promise<SyncTiming> {
-  const ydoc = new Y.Doc();
-  const text = ydoc.getText('text');
   const started = performance.now();
   let bytes = 0;
-  let whole = false;
+  const { client, ydoc } = copyOf(server, doc, (update, kind) => {
+    if (kind === 'step-2' && bytes === 0) bytes = update.byteLength;
+  });
+  const text = ydoc.getText('text');
   let wholeMs = NaN;
   const gotWhole = new Promise<void>((resolve) => {
-    const check = () => {
+    text.observe(() => {
       if (!Number.isNaN(wholeMs) || text.length !== content.length || text.toString() !== content) return;
       wholeMs = performance.now() - started;
       resolve();
-    };
-    text.observe(check);
-  });
-  const client = new LoadClient({
-    flavor: server.kind.flavor,
-    url: server.documentUrl(doc),
-    doc,
-    ydoc,
-    applyUpdates: true,
-    onUpdate: (update, kind) => {
-      if (kind === 'step-2' && bytes === 0) bytes = update.byteLength;
-    },
+    });
   });
   await client.synced;
   const ms = client.syncedAt - started;
-  whole = text.toString() === content;
+  const whole = text.toString() === content;
   await Promise.race([gotWhole, sleep(10_000)]);
   client.close();
   return { ms: round(ms, 1), bytes, whole, wholeMs: round(wholeMs, 1) };
@@ -359,20 +360,12 @@ export async function coldLoad(kind: ServerKind): Promise<ColdLoadResult> {
   const first = await RunningServer.start(kind);
   let ingestSeconds: number;
   try {
-    const copy = new Y.Doc();
     let acknowledged = 0;
     let wake: () => void = () => {};
-    const observer = new LoadClient({
-      flavor: kind.flavor,
-      url: first.documentUrl(doc),
-      doc,
-      ydoc: copy,
-      applyUpdates: true,
-      onUpdate: () => {
-        const clock = Y.getState(copy.store, clientId);
-        while (acknowledged < updates.length && clocks[acknowledged]! <= clock) acknowledged++;
-        wake();
-      },
+    const { client: observer, ydoc: copy } = copyOf(first, doc, () => {
+      const clock = Y.getState(copy.store, clientId);
+      while (acknowledged < updates.length && clocks[acknowledged]! <= clock) acknowledged++;
+      wake();
     });
     const writer = new LoadClient({ flavor: kind.flavor, url: first.documentUrl(doc), doc });
     await Promise.all([observer.synced, writer.synced]);
@@ -459,14 +452,7 @@ export async function durability(kind: ServerKind, seconds = 3): Promise<Durabil
 
   const restarted = await RunningServer.start(kind, server.dataDir);
   try {
-    const ydoc = new Y.Doc();
-    const checker = new LoadClient({
-      flavor: kind.flavor,
-      url: restarted.documentUrl(doc),
-      doc,
-      ydoc,
-      applyUpdates: true,
-    });
+    const { client: checker, ydoc } = copyOf(restarted, doc);
     await checker.synced;
     await sleep(1_000); // the reference server applies its stored state after the first sync
     checker.close();
@@ -479,6 +465,30 @@ export async function durability(kind: ServerKind, seconds = 3): Promise<Durabil
     await restarted.stop();
     restarted.removeData();
   }
+}
+
+/**
+ * Opens `connections` editor-like clients over `documents` documents, each synced and with
+ * its presence announced, and leaves them idle.
+ */
+export function openIdleClients(
+  server: RunningServer,
+  connections: number,
+  documents: number,
+): Promise<LoadClient[]> {
+  const doc = (i: number) => `idle-${i % documents}`;
+  return openInBatches(
+    connections,
+    (i) =>
+      new LoadClient({
+        flavor: server.kind.flavor,
+        url: server.documentUrl(doc(i)),
+        doc: doc(i),
+        awarenessClientId: i + 1,
+      }),
+    (client) => client.synced,
+    500,
+  );
 }
 
 export interface IdleResult {
@@ -495,19 +505,7 @@ export async function idle(kind: ServerKind, connections: number, documents: num
   try {
     await sleep(1_000);
     const baseline = server.stats().rssBytes;
-    const doc = (i: number) => `idle-${i % documents}`;
-    const clients = await openInBatches(
-      connections,
-      (i) =>
-        new LoadClient({
-          flavor: kind.flavor,
-          url: server.documentUrl(doc(i)),
-          doc: doc(i),
-          awarenessClientId: i + 1,
-        }),
-      (client) => client.synced,
-      500,
-    );
+    const clients = await openIdleClients(server, connections, documents);
     // Idle long enough for V8's memory reducer to run: young-generation garbage from the
     // connecting burst is not per-connection memory.
     await sleep(10_000);
