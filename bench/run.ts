@@ -26,6 +26,7 @@ import {
   type DurabilityResult,
   type IdleResult,
   type StreamingResult,
+  type StreamingSpec,
 } from './workloads.ts';
 
 const WORKLOADS = [
@@ -116,27 +117,14 @@ const runStarted = performance.now();
 
 // Streaming runs vary by ±15% in CPU and more in p99 from one run to the next on a shared
 // 2-core machine: each is run `repeat` times and the median kept (with the range).
-await each(
-  'fan-out',
-  results.fanOut,
-  (kind) => streaming(kind, { rooms: 1, readersPerRoom: 1000, updatesPerSecond: 50, seconds }),
-  repeat,
-  medianOfRuns,
-);
-await each(
-  'many-rooms',
-  results.manyRooms,
-  (kind) => streaming(kind, { rooms: 300, readersPerRoom: 5, updatesPerSecond: 5, seconds }),
-  repeat,
-  medianOfRuns,
-);
-await each(
-  'hot-room',
-  results.hotRoom,
-  (kind) => streaming(kind, { rooms: 1, readersPerRoom: 50, updatesPerSecond: 1000, seconds }),
-  repeat,
-  medianOfRuns,
-);
+const eachStreaming = (
+  workload: Workload,
+  into: PerServer<StreamingResult>,
+  spec: Omit<StreamingSpec, 'seconds'>,
+) => each(workload, into, (kind) => streaming(kind, { ...spec, seconds }), repeat, medianOfRuns);
+await eachStreaming('fan-out', results.fanOut, { rooms: 1, readersPerRoom: 1000, updatesPerSecond: 50 });
+await eachStreaming('many-rooms', results.manyRooms, { rooms: 300, readersPerRoom: 5, updatesPerSecond: 5 });
+await eachStreaming('hot-room', results.hotRoom, { rooms: 1, readersPerRoom: 50, updatesPerSecond: 1000 });
 await each('connect-storm', results.connectStorm, (kind) =>
   connectStorm(kind, { documents: 100, clients: 2000, updatesPerDocument: 200 }),
 );
