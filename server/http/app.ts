@@ -42,7 +42,13 @@ const shareBody = z
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
 const MAX_API_BODY_BYTES = 16 * 1024;
 
-const createDocumentBody = z.object({ title: z.string().trim().max(TITLE_MAX_LENGTH).optional() }).strict();
+const createDocumentBody = z
+  .object({
+    title: z.string().trim().max(TITLE_MAX_LENGTH).optional(),
+    /** The name to create (the web app's "Create it" on a link to a missing document). */
+    name: z.string().optional(),
+  })
+  .strict();
 
 /** 96 random bits in URL-safe base64 (16 characters): unguessable, and a valid name. */
 const newDocumentName = () => randomBytes(12).toString('base64url');
@@ -145,21 +151,31 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
 
   app.post('/api/docs', async (c) => {
     const claims = await authenticate(c);
-    // In auth mode, new documents are named inside the token's prefix (`team-*` → `team-…`).
-    if (claims !== null && (claims.role !== 'write' || !claims.doc.endsWith('*'))) {
-      throw new ApiError(
-        403,
-        'forbidden',
-        'creating documents needs a write token for a name prefix (doc: "prefix*")',
-      );
+    const body = await readJson(c, createDocumentBody);
+    let name: string;
+    if (body.name !== undefined) {
+      name = checkedName(body.name);
+      requireAccess(claims, name, 'write');
+      if ((await store.info(name)) !== null) {
+        throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
+      }
+    } else {
+      // In auth mode, new documents are named inside the token's prefix (`team-*` → `team-…`).
+      if (claims !== null && (claims.role !== 'write' || !claims.doc.endsWith('*'))) {
+        throw new ApiError(
+          403,
+          'forbidden',
+          'creating documents needs a write token for a name prefix (doc: "prefix*")',
+        );
+      }
+      name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
     }
-    const { title: requested } = await readJson(c, createDocumentBody);
-    const title = requested || UNTITLED;
-    const name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
+    // A document created from a link keeps an empty title until someone writes one.
+    const title = body.title || (body.name === undefined ? UNTITLED : '');
     await store.append(name, newDocumentUpdate(title));
-    await store.setTitle(name, title);
+    await store.setTitle(name, title === '' ? null : title);
     const info = await store.info(name);
-    return c.json({ ...toJson(info!), url: `/d/${name}` }, 201);
+    return c.json({ ...toJson(info!), url: `/d/${encodeURIComponent(name)}` }, 201);
   });
 
   app.get('/api/docs/:doc', async (c) => {
@@ -200,9 +216,14 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     );
   });
 
-  mountStaticClient(app, deps.clientDir);
+  const notFoundPage = mountStaticClient(app, deps.clientDir);
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.path}` } }, 404));
+  // A person who mistypes a page address gets a page; programs calling the API get JSON.
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? c.json({ error: { code: 'not_found', message: `no route for ${c.req.path}` } }, 404)
+      : notFoundPage(c),
+  );
   app.onError((error, c) => errorResponse(error, c, logger));
   return app;
 }
