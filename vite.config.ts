@@ -18,6 +18,21 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Libraries in chunks of their own: their hashes (and browsers' caches of them)
+        // survive releases that change only Inkwell's code, and the document list loads
+        // React alone, not the editor's libraries.
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'yjs', test: /node_modules[\\/](yjs|y-protocols|y-websocket|y-indexeddb|lib0)[\\/]/ },
+            { name: 'prosemirror', test: /node_modules[\\/](prosemirror-[^\\/]+|orderedmap|rope-sequence|w3c-keyname)[\\/]/ },
+            { name: 'tiptap', test: /node_modules[\\/](@tiptap|linkifyjs|markdown-it|@floating-ui)[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

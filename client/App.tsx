@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { serverConfig } from './api.ts';
-import { DocumentList } from './docs/DocumentList.tsx';
+import { DocumentList } from './home/DocumentList.tsx';
 import { UpdateBanner } from './offline/UpdateBanner.tsx';
 import { navigate, parseRoute, usePathname } from './router.ts';
 

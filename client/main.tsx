@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { adoptTokenFromUrl } from './access.ts';
+import { adoptTokenFromUrl } from './accessTokens.ts';
 import { App } from './App.tsx';
 import { registerServiceWorker } from './offline/serviceWorkerClient.ts';
 import { parseRoute } from './router.ts';

@@ -1,7 +1,7 @@
 import type { Editor } from '@tiptap/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { CloseCode } from '../../shared/closeCodes.ts';
-import { roleOf, tokenFor } from '../access.ts';
+import { roleOf, tokenFor } from '../accessTokens.ts';
 import { StatusIndicator } from '../collab/StatusIndicator.tsx';
 import { useCollabSession } from '../collab/useCollabSession.ts';
 import { Avatars } from '../presence/Avatars.tsx';

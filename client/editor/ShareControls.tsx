@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Role } from '../../shared/access.ts';
-import { roleOf } from '../access.ts';
+import { roleOf } from '../accessTokens.ts';
 import { createShareLink } from '../api.ts';
 import { copyText } from '../clipboard.ts';
 
