@@ -11,8 +11,9 @@ import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
 import type { DocStore } from './storage/DocStore.ts';
 import { SqliteDocStore } from './storage/SqliteDocStore.ts';
-import { TokenVerifier } from './auth/TokenVerifier.ts';
-import { ConnectionLimiter } from './transport/ConnectionLimiter.ts';
+import { Authorizer } from './access/authorize.ts';
+import { TokenVerifier } from './access/TokenVerifier.ts';
+import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
 
 /** A listening Inkwell server. */
@@ -58,6 +59,7 @@ export async function startServer(
     config.authSecret === null
       ? null
       : new TokenVerifier({ secret: config.authSecret, publicKeyPem: config.authPublicKey ?? undefined });
+  const authorizer = new Authorizer(verifier);
   const heartbeat = new Heartbeat(config.heartbeatIntervalMs);
   let shuttingDown = false;
 
@@ -69,7 +71,8 @@ export async function startServer(
     store,
     logger: httpLogger,
     clientDir: CLIENT_DIST_DIR,
-    auth: verifier === null ? null : { verifier, secret: config.authSecret! },
+    authorizer,
+    tokenSecret: config.authSecret,
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {

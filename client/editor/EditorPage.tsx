@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { roleOf, tokenFor } from '../access.ts';
 import { createShareLink } from '../api.ts';
+import { Role } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { StatusIndicator } from '../collab/StatusIndicator.tsx';
 import { useCollabSession } from '../collab/useCollabSession.ts';
@@ -48,13 +49,13 @@ function CopyLinkButton({ label, link }: { label: string; link: () => Promise<st
  */
 function ShareControls({ name, auth, token }: { name: string; auth: boolean; token: string | null }) {
   if (!auth) return <CopyLinkButton label="Copy link" link={async () => window.location.href} />;
-  if (token === null || roleOf(token) !== 'write') return null;
-  const mint = (role: 'read' | 'write') => async () =>
+  if (token === null || roleOf(token) !== Role.Write) return null;
+  const mint = (role: Role) => async () =>
     new URL((await createShareLink(name, role, token)).url, window.location.origin).href;
   return (
     <>
-      <CopyLinkButton label="Copy view-only link" link={mint('read')} />
-      <CopyLinkButton label="Copy edit link" link={mint('write')} />
+      <CopyLinkButton label="Copy view-only link" link={mint(Role.Read)} />
+      <CopyLinkButton label="Copy edit link" link={mint(Role.Write)} />
     </>
   );
 }

@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { docPatternMatches, type AccessClaims } from '../../shared/access.ts';
+import { Role } from '../../shared/access.ts';
 import { validateDocName } from '../../shared/docName.ts';
 import { TITLE_MAX_LENGTH, UNTITLED } from '../../shared/documentModel.ts';
-import { signToken, TokenError, type TokenVerifier } from '../auth/TokenVerifier.ts';
+import { covers, permit, type Authorizer } from '../access/authorize.ts';
+import { signToken } from '../access/TokenVerifier.ts';
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import type { DocStore, DocumentInfo } from '../storage/DocStore.ts';
+import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
 
@@ -20,8 +22,9 @@ export interface AppDeps {
   logger: Logger;
   /** Directory of the built web client. */
   clientDir: string;
-  /** Null when auth is off. */
-  auth: { verifier: TokenVerifier; secret: string } | null;
+  authorizer: Authorizer;
+  /** The HS256 secret share links are signed with; null when auth is off. */
+  tokenSecret: string | null;
 }
 
 const DAY = 24 * 60 * 60;
@@ -29,7 +32,7 @@ const DAY = 24 * 60 * 60;
 const shareBody = z
   .object({
     doc: z.string(),
-    role: z.enum(['read', 'write']),
+    role: z.enum(Role),
     ttlSeconds: z
       .number()
       .int()
@@ -91,28 +94,9 @@ const toJson = (info: DocumentInfo): DocumentJson => ({
  * The Hono application: health, REST API and the web client. WebSocket upgrades to the
  * sync endpoint are accepted beside it (syncUpgrade.ts).
  */
-export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
-  const { store, logger, auth, registry } = deps;
-
-  /** In auth mode, the caller's verified claims (Bearer header or ?token=); else null. */
-  const authenticate = async (c: Context): Promise<AccessClaims | null> => {
-    if (auth === null) return null;
-    const header = c.req.header('authorization');
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.query('token');
-    if (!token)
-      throw new ApiError(401, 'unauthorized', 'a token is required (Authorization: Bearer <token>)');
-    try {
-      return await auth.verifier.verify(token);
-    } catch (error) {
-      throw new ApiError(401, 'unauthorized', error instanceof TokenError ? error.message : 'invalid token');
-    }
-  };
-  const requireAccess = (claims: AccessClaims | null, name: string, role?: 'write') => {
-    if (claims === null) return;
-    if (!docPatternMatches(claims.doc, name) || (role === 'write' && claims.role !== 'write')) {
-      throw new ApiError(403, 'forbidden', `this token does not allow ${role ?? 'read'} access to "${name}"`);
-    }
-  };
+export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<CallerEnv> {
+  const { store, logger, authorizer, registry } = deps;
+  const identify = identifyCaller(authorizer);
 
   app.get('/healthz', (c) => {
     if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
@@ -133,29 +117,20 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     }),
   );
 
-  app.get('/api/config', (c) => c.json({ auth: auth !== null }));
+  app.get('/api/config', (c) => c.json({ auth: authorizer.tokensRequired }));
 
-  app.get('/api/docs', async (c) => {
-    const claims = await authenticate(c);
+  app.get('/api/docs', identify, async (c) => {
+    const caller = callerOf(c);
     const documents = await store.list();
-    const visible =
-      claims === null ? documents : documents.filter((d) => docPatternMatches(claims.doc, d.name));
-    return c.json({ documents: visible.map(toJson) });
+    return c.json({ documents: documents.filter((d) => covers(caller, d.name)).map(toJson) });
   });
 
-  app.post('/api/docs', async (c) => {
-    const claims = await authenticate(c);
-    // In auth mode, new documents are named inside the token's prefix (`team-*` → `team-…`).
-    if (claims !== null && (claims.role !== 'write' || !claims.doc.endsWith('*'))) {
-      throw new ApiError(
-        403,
-        'forbidden',
-        'creating documents needs a write token for a name prefix (doc: "prefix*")',
-      );
-    }
+  app.post('/api/docs', identify, async (c) => {
+    const request = { kind: 'create' } as const;
+    const { caller } = granted(permit(callerOf(c), request), request);
     const { title: requested } = await readJson(c, createDocumentBody);
     const title = requested || UNTITLED;
-    const name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
+    const name = checkedName(`${caller.scope.slice(0, -1)}${newDocumentName()}`);
     await store.append(name, newDocumentUpdate(title));
     await store.setTitle(name, title);
     const info = await store.info(name);
@@ -164,23 +139,27 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
 
   app.get('/api/docs/:doc', async (c) => {
     const name = checkedName(c.req.param('doc'));
-    requireAccess(await authenticate(c), name);
+    const request = { kind: 'document', doc: name, role: Role.Read } as const;
+    granted(await authorizer.authorize(tokenOf(c), request), request);
     const info = await store.info(name);
     if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
     return c.json(toJson(info));
   });
 
-  app.post('/api/share', async (c) => {
-    if (auth === null) {
+  app.post('/api/share', identify, async (c) => {
+    // With auth off, `identify` lets everyone through, so this still answers first.
+    const secret = deps.tokenSecret;
+    if (secret === null) {
       throw new ApiError(400, 'auth_disabled', 'auth is off: anyone with the plain link can edit');
     }
-    const claims = await authenticate(c);
+    const caller = callerOf(c);
     const body = await readJson(c, shareBody);
     const doc = checkedName(body.doc);
-    requireAccess(claims, doc, 'write');
+    const request = { kind: 'document', doc, role: Role.Write } as const;
+    granted(permit(caller, request), request);
     const token = await signToken(
-      auth.secret,
-      { sub: `shared-by:${claims!.sub}`, doc, role: body.role },
+      secret,
+      { sub: `shared-by:${caller.subject ?? 'anyone'}`, doc, role: body.role },
       body.ttlSeconds,
     );
     return c.json({

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Context, Hono } from 'hono';
+import type { Context, Env, Hono } from 'hono';
 
 /**
  * Serves the built web client (`client/dist`) from the same port as `/sync`: hashed assets
  * with a year-long cache, and `index.html` for the app's routes (`/`, `/d/<doc>`), which the
  * client routes itself.
  */
-export function mountStaticClient(app: Hono, clientDir: string): void {
+export function mountStaticClient<E extends Env>(app: Hono<E>, clientDir: string): void {
   const indexFile = path.join(clientDir, 'index.html');
   // serveStatic takes a root relative to the working directory.
   const root = path.relative(process.cwd(), clientDir) || '.';

@@ -3,11 +3,11 @@ import type { WebSocket } from 'ws';
 import { docPatternMatches, type AccessClaims } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { parseDocNameFromPath } from '../../shared/docName.ts';
-import { TokenError, type TokenVerifier } from '../auth/TokenVerifier.ts';
+import { TokenError, type TokenVerifier } from '../access/TokenVerifier.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionAccess } from '../rooms/Room.ts';
 import type { RoomRegistry, RoomSession } from '../rooms/RoomRegistry.ts';
-import type { ConnectionLimiter } from '../transport/ConnectionLimiter.ts';
+import type { ConnectionLimiter } from '../access/ConnectionLimiter.ts';
 import type { Heartbeat } from '../transport/Heartbeat.ts';
 import { WsRoomSocket, type SocketLimits, type SocketListener } from '../transport/WsRoomSocket.ts';
 

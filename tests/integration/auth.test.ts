@@ -2,9 +2,10 @@ import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { Role } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { decodeMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../shared/protocol.ts';
-import { signToken } from '../../server/auth/TokenVerifier.ts';
+import { signToken } from '../../server/access/TokenVerifier.ts';
 import { connectClient, waitForConvergence } from '../helpers/clients.ts';
 import { openRawSocket } from '../helpers/rawSocket.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -13,7 +14,7 @@ import { waitFor } from '../helpers/wait.ts';
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
 let server: TestServer;
 
-const token = (doc: string, role: 'read' | 'write' = 'write', ttlSeconds = 3600, secret = SECRET) =>
+const token = (doc: string, role: Role = Role.Write, ttlSeconds = 3600, secret = SECRET) =>
   signToken(secret, { sub: 'user-1', name: 'Ada', doc, role }, ttlSeconds);
 
 beforeAll(async () => {
