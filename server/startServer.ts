@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { CloseCode } from '../shared/closeCodes.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
-import { attachSyncUpgrades } from './http/syncUpgrade.ts';
+import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
 import type { DocStore } from './storage/DocStore.ts';
@@ -64,6 +64,7 @@ export async function startServer(
   let shuttingDown = false;
 
   const httpLogger = logger.child({ component: 'http' });
+  const transportLogger = logger.child({ component: 'transport' });
   const isShuttingDown = () => shuttingDown;
   const app = createApp({
     registry,
@@ -85,21 +86,25 @@ export async function startServer(
     // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
     // does not loop resending them); ws itself answers 1009 only above it.
     maxPayload: config.maxMessageBytes * 2,
-    sync: {
-      registry,
+    connection: {
+      admission: {
+        authorizer,
+        allowedOrigins: config.allowedOrigins,
+        connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
+        documents: registry,
+        maxLoadedDocuments: config.maxLoadedDocuments,
+        isShuttingDown,
+        logger: transportLogger,
+      },
+      rooms: registry,
       heartbeat,
-      logger: httpLogger,
-      verifier,
-      allowedOrigins: config.allowedOrigins,
-      connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
+      logger: transportLogger,
       limits: {
         maxMessageBytes: config.maxMessageBytes,
         maxBufferedBytes: config.maxBufferedBytes,
         maxMessagesPerSecond: config.maxMessagesPerSecond,
         maxMessageBurst: config.maxMessageBurst,
-        maxLoadedDocuments: config.maxLoadedDocuments,
       },
-      isShuttingDown,
     },
   });
   const port = (server.address() as AddressInfo).port;

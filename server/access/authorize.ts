@@ -89,7 +89,7 @@ export class Authorizer {
   /** Verifies a token into the caller it names. */
   async identify(token: string | null): Promise<Identified | Denied> {
     if (this.verifier === null) return { kind: 'identified', caller: ANYONE };
-    if (token === null || token === '') {
+    if (token === null) {
       return { kind: 'denied', denial: Denial.MissingToken, message: 'missing token' };
     }
     try {

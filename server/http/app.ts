@@ -92,7 +92,7 @@ const toJson = (info: DocumentInfo): DocumentJson => ({
 
 /**
  * The Hono application: health, REST API and the web client. WebSocket upgrades to the
- * sync endpoint are accepted beside it (syncUpgrade.ts).
+ * sync endpoint are accepted beside it (transport/syncUpgrade.ts).
  */
 export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<CallerEnv> {
   const { store, logger, authorizer, registry } = deps;
@@ -170,7 +170,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     });
   });
 
-  // WebSocket upgrades to /sync/* never reach Hono (see syncUpgrade.ts); plain HTTP does.
+  // WebSocket upgrades to /sync/* never reach Hono (see transport/syncUpgrade.ts); plain HTTP does.
   app.get('/sync/*', () => {
     throw new ApiError(
       426,

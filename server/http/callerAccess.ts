@@ -15,7 +15,8 @@ export type CallerEnv = { Variables: { caller: Caller } };
 /** The request's token: `Authorization: Bearer …`, else `?token=` (a shared link). */
 export function tokenOf(c: Context): string | null {
   const header = c.req.header('authorization');
-  return (header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.query('token')) ?? null;
+  // An empty token is no token.
+  return (header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.query('token')) || null;
 }
 
 /** Answers 401 unless the request carries a valid token (with auth off, everyone passes). */

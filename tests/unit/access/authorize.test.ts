@@ -26,7 +26,7 @@ describe('authorize: one token, one request', () => {
 
   it.each([
     ['no token', null, Denial.MissingToken, 'missing token'],
-    ['an empty token', '', Denial.MissingToken, 'missing token'],
+    ['an empty token', '', Denial.InvalidToken, 'malformed token'],
     ['a malformed token', 'not.a.jwt', Denial.InvalidToken, 'malformed token'],
   ])('refuses %s', async (_label, jwt, denial, message) => {
     expect(await authorizer.authorize(jwt, read('notes'))).toEqual({ kind: 'denied', denial, message });
