@@ -1,17 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import { Role } from '../../shared/access.ts';
+import {
+  CreateDocumentRequest,
+  ShareRequest,
+  type ApiErrorBody,
+  type CreatedDocument,
+  type DocumentList,
+  type DocumentSummary,
+  type ServerConfig,
+  type ShareLink,
+} from '../../shared/api.ts';
 import { validateDocName } from '../../shared/docName.ts';
-import { TITLE_MAX_LENGTH, UNTITLED } from '../../shared/documentModel.ts';
+import { UNTITLED } from '../../shared/documentModel.ts';
 import { covers, permit, type Authorizer } from '../access/authorize.ts';
 import { signToken } from '../access/TokenVerifier.ts';
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import type { DocStore, DocumentInfo } from '../storage/DocStore.ts';
-import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
+import { callerOf, granted, identifyCaller, requirePermit, tokenOf, type CallerEnv } from './callerAccess.ts';
+import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
 
@@ -27,45 +37,11 @@ export interface AppDeps {
   tokenSecret: string | null;
 }
 
-const DAY = 24 * 60 * 60;
-
-const shareBody = z
-  .object({
-    doc: z.string(),
-    role: z.enum(Role),
-    ttlSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(30 * DAY)
-      .default(7 * DAY),
-  })
-  .strict();
-
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
 const MAX_API_BODY_BYTES = 16 * 1024;
 
-const createDocumentBody = z.object({ title: z.string().trim().max(TITLE_MAX_LENGTH).optional() }).strict();
-
 /** 96 random bits in URL-safe base64 (16 characters): unguessable, and a valid name. */
 const newDocumentName = () => randomBytes(12).toString('base64url');
-
-/** Parses a JSON body against a schema, answering 400 with what is wrong. */
-async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  let body: unknown;
-  try {
-    const text = await c.req.text();
-    body = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-    throw new ApiError(400, 'invalid_body', problems.join('; '));
-  }
-  return parsed.data;
-}
 
 function checkedName(name: string): string {
   const checked = validateDocName(name);
@@ -73,16 +49,7 @@ function checkedName(name: string): string {
   return checked.name;
 }
 
-/** A document as the REST API shows it. */
-export interface DocumentJson {
-  name: string;
-  title: string | null;
-  createdAt: string;
-  updatedAt: string;
-  bytes: number;
-}
-
-const toJson = (info: DocumentInfo): DocumentJson => ({
+const toSummary = (info: DocumentInfo): DocumentSummary => ({
   name: info.name,
   title: info.title,
   createdAt: new Date(info.createdAt).toISOString(),
@@ -97,6 +64,7 @@ const toJson = (info: DocumentInfo): DocumentJson => ({
 export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<CallerEnv> {
   const { store, logger, authorizer, registry } = deps;
   const identify = identifyCaller(authorizer);
+  const mayCreate = requirePermit({ kind: 'create' });
 
   app.get('/healthz', (c) => {
     if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
@@ -117,24 +85,24 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     }),
   );
 
-  app.get('/api/config', (c) => c.json({ auth: authorizer.tokensRequired }));
+  app.get('/api/config', (c) => c.json({ auth: authorizer.tokensRequired } satisfies ServerConfig));
 
   app.get('/api/docs', identify, async (c) => {
     const caller = callerOf(c);
     const documents = await store.list();
-    return c.json({ documents: documents.filter((d) => covers(caller, d.name)).map(toJson) });
+    const visible = documents.filter((d) => covers(caller, d.name));
+    return c.json({ documents: visible.map(toSummary) } satisfies DocumentList);
   });
 
-  app.post('/api/docs', identify, async (c) => {
-    const request = { kind: 'create' } as const;
-    const { caller } = granted(permit(callerOf(c), request), request);
-    const { title: requested } = await readJson(c, createDocumentBody);
+  app.post('/api/docs', identify, mayCreate, jsonBody(CreateDocumentRequest), async (c) => {
+    const { title: requested } = c.req.valid('json');
     const title = requested || UNTITLED;
-    const name = checkedName(`${caller.scope.slice(0, -1)}${newDocumentName()}`);
+    // Inside the caller's prefix (`team-*` → `team-…`; with auth off the prefix is empty).
+    const name = checkedName(`${callerOf(c).scope.slice(0, -1)}${newDocumentName()}`);
     await store.append(name, newDocumentUpdate(title));
     await store.setTitle(name, title);
     const info = await store.info(name);
-    return c.json({ ...toJson(info!), url: `/d/${name}` }, 201);
+    return c.json({ ...toSummary(info!), url: `/d/${name}` } satisfies CreatedDocument, 201);
   });
 
   app.get('/api/docs/:doc', async (c) => {
@@ -143,17 +111,17 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     granted(await authorizer.authorize(tokenOf(c), request), request);
     const info = await store.info(name);
     if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
-    return c.json(toJson(info));
+    return c.json(toSummary(info));
   });
 
-  app.post('/api/share', identify, async (c) => {
+  app.post('/api/share', identify, jsonBody(ShareRequest), async (c) => {
     // With auth off, `identify` lets everyone through, so this still answers first.
     const secret = deps.tokenSecret;
     if (secret === null) {
       throw new ApiError(400, 'auth_disabled', 'auth is off: anyone with the plain link can edit');
     }
     const caller = callerOf(c);
-    const body = await readJson(c, shareBody);
+    const body = c.req.valid('json');
     const doc = checkedName(body.doc);
     const request = { kind: 'document', doc, role: Role.Write } as const;
     granted(permit(caller, request), request);
@@ -167,7 +135,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       token,
       url: `/d/${doc}?token=${token}`,
       expiresAt: new Date(Date.now() + body.ttlSeconds * 1000).toISOString(),
-    });
+    } satisfies ShareLink);
   });
 
   // WebSocket upgrades to /sync/* never reach Hono (see transport/syncUpgrade.ts); plain HTTP does.
@@ -181,7 +149,12 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
 
   mountStaticClient(app, deps.clientDir);
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'not_found', message: `no route for ${c.req.path}` } } satisfies ApiErrorBody,
+      404,
+    ),
+  );
   app.onError((error, c) => errorResponse(error, c, logger));
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import {
   Denial,
+  permit,
   type AccessRequest,
   type Authorizer,
   type Caller,
@@ -25,6 +26,14 @@ export function identifyCaller(authorizer: Authorizer): MiddlewareHandler<Caller
     const identified = await authorizer.identify(tokenOf(c));
     if (identified.kind === 'denied') throw deniedError(identified, null);
     c.set('caller', identified.caller);
+    await next();
+  };
+}
+
+/** After `identifyCaller`: answers 403 unless the caller may do `request`. */
+export function requirePermit(request: AccessRequest): MiddlewareHandler<CallerEnv> {
+  return async (c, next) => {
+    granted(permit(callerOf(c), request), request);
     await next();
   };
 }

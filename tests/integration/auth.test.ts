@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Role } from '../../shared/access.ts';
+import { ShareLink } from '../../shared/api.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { decodeMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../shared/protocol.ts';
 import { signToken } from '../../server/access/TokenVerifier.ts';
@@ -197,7 +198,7 @@ describe('HTTP API in auth mode', () => {
       writerToken,
     );
     expect(share.status).toBe(200);
-    const link = (await share.json()) as { url: string; token: string; role: string };
+    const link = ShareLink.parse(await share.json());
     expect(link.role).toBe('read');
     expect(link.url).toBe(`/d/memo?token=${link.token}`);
 
