@@ -78,9 +78,14 @@ describe('sync handshake in auth mode', () => {
   });
 
   it('a prefix token opens every document under its prefix', async () => {
-    const client = connectClient(server.syncUrl, 'team-plans', { params: { token: await token('team-*') } });
-    await client.firstSync;
-    client.destroy();
+    const teamToken = await token('team-*');
+    const clients = ['team-plans', 'team-notes'].map((doc) =>
+      connectClient(server.syncUrl, doc, { params: { token: teamToken } }),
+    );
+    await Promise.all(clients.map((c) => c.firstSync));
+    expect(clients.map((c) => c.provider.synced)).toEqual([true, true]);
+    expect(server.registry.isLoaded('team-plans') && server.registry.isLoaded('team-notes')).toBe(true);
+    for (const c of clients) c.destroy();
   });
 
   it('accepts the token as a WebSocket subprotocol and echoes it back', async () => {
