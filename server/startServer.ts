@@ -31,7 +31,10 @@ export interface RunningServer {
 
 export const DATABASE_FILE = 'inkwell.db';
 
-/** Where `npm run build` puts the web client. */
+/**
+ * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
+ * directory below the root both as source (`server/`) and compiled (`dist/server.js`).
+ */
 export const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** Builds the default store: one SQLite file in the data directory. */
