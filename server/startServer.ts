@@ -29,16 +29,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DATABASE_FILE = 'inkwell.db';
+const DATABASE_FILE = 'inkwell.db';
 
 /**
  * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
  * directory below the root both as source (`server/`) and compiled (`dist/server.js`).
  */
-export const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
+const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** Builds the default store: one SQLite file in the data directory. */
-export function openDefaultStore(config: Config, logger: Logger): DocStore {
+function openDefaultStore(config: Config, logger: Logger): DocStore {
   return new SqliteDocStore({
     file: path.join(config.dataDir, DATABASE_FILE),
     synchronous: config.sqliteSynchronous,

@@ -20,7 +20,7 @@ const claimsSchema = z.object({
   exp: z.number().int(),
 });
 
-export interface TokenVerifierOptions {
+interface TokenVerifierOptions {
   /** Shared secret for HS256. */
   secret: string;
   /** Optional PEM public key (SPKI) for ES256 or EdDSA tokens minted elsewhere. */

@@ -20,7 +20,7 @@ export interface Handshake {
 }
 
 /** The documents in memory, as far as admission needs to know. */
-export interface OpenDocuments {
+interface OpenDocuments {
   readonly loadedCount: number;
   isLoaded(name: string): boolean;
 }
@@ -41,7 +41,7 @@ export interface AdmissionPolicy {
  * The connection may open `doc`. It holds one of `connections`' slots for its address,
  * which its transport releases when it closes.
  */
-export type Admitted = {
+type Admitted = {
   kind: 'admitted';
   doc: string;
   access: Access;
@@ -49,7 +49,7 @@ export type Admitted = {
   expiresAt: number | null;
 };
 /** The connection must be closed with `code` and `reason`; it holds no slot. */
-export type Refused = { kind: 'refused'; code: CloseCode; reason: string };
+type Refused = { kind: 'refused'; code: CloseCode; reason: string };
 
 const looksLikeJwt = (value: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(value);
 

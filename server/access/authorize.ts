@@ -43,7 +43,7 @@ export type Denial = (typeof Denial)[keyof typeof Denial];
 export type Granted = { kind: 'granted'; access: Access; caller: Caller };
 /** `message` is safe to show the client (for an invalid token, what was wrong with it). */
 export type Denied = { kind: 'denied'; denial: Denial; message: string };
-export type Identified = { kind: 'identified'; caller: Caller };
+type Identified = { kind: 'identified'; caller: Caller };
 
 /** True when the caller may see the document at all (the document list uses this). */
 export function covers(caller: Caller, doc: string): boolean {

@@ -25,7 +25,7 @@ import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
 
-export interface AppDeps {
+interface AppDeps {
   registry: RoomRegistry;
   isShuttingDown(): boolean;
   store: DocStore;

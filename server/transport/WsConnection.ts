@@ -3,15 +3,15 @@ import { WebSocket } from 'ws';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import { admitConnection, type AdmissionPolicy, type Handshake } from '../access/admitConnection.ts';
-import type { Access } from '../access/authorize.ts';
 import type { Logger } from '../logger.ts';
+import type { RoomRegistry, RoomSession } from '../rooms/RoomRegistry.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
 import { frameOnce } from './binaryFrame.ts';
 import type { Heartbeat } from './Heartbeat.ts';
 import { TokenBucket } from './TokenBucket.ts';
 
 /** Limits every connection shares (one object for all of them). */
-export interface SocketLimits {
+interface ConnectionLimits {
   /** Frames above this size close the socket with 4413. */
   maxMessageBytes: number;
   /** Unsent bytes above which a slow reader is closed (retryable) rather than buffered. */
@@ -21,20 +21,12 @@ export interface SocketLimits {
   maxMessageBurst: number;
 }
 
-/** A connection's place in its document's room (`RoomRegistry.join` answers with one). */
-interface Membership {
-  /** Hands one frame from the socket to the room. */
-  receive(frame: Uint8Array): void;
-  /** Called once when the socket has closed. */
-  leave(): void;
-}
-
 /** What a connection needs from the rest of the server. */
 export interface ConnectionDeps {
   admission: AdmissionPolicy;
-  rooms: { join(doc: string, socket: RoomSocket, access: Access): Promise<Membership> };
+  rooms: Pick<RoomRegistry, 'join'>;
   heartbeat: Heartbeat;
-  limits: SocketLimits;
+  limits: ConnectionLimits;
   logger: Logger;
 }
 
@@ -57,7 +49,7 @@ function truncateReason(reason: string): string {
 /**
  * One client's `/sync/<doc>` WebSocket, from the upgrade to its close: admission (before the
  * document loads; frames that arrive meanwhile are queued, since the client sends its step 1
- * at once), its membership of the document's room, the token's expiry, and the guards that
+ * at once), its session in the document's room, the token's expiry, and the guards that
  * make it a safe `RoomSocket`: only binary frames within the size and rate limits get
  * through, and a peer that cannot keep up is closed instead of growing server memory.
  *
@@ -80,7 +72,7 @@ export class WsConnection implements RoomSocket {
   private readonly rate: TokenBucket;
   /** Known once admitted (for log lines). */
   private doc: string | null = null;
-  private membership: Membership | null = null;
+  private session: RoomSession | null = null;
   /** Frames that arrived before the room was joined; null once joined. */
   private queued: Uint8Array[] | null = [];
   private queuedBytes = 0;
@@ -167,21 +159,21 @@ export class WsConnection implements RoomSocket {
     }
     this.holdsSlot = true;
     if (admission.expiresAt !== null) this.closeAtExpiry(admission.expiresAt);
-    let membership: Membership;
+    let session: RoomSession;
     try {
-      membership = await deps.rooms.join(admission.doc, this, admission.access);
+      session = await deps.rooms.join(admission.doc, this, admission.access);
     } catch {
       this.close(CloseCode.InternalError, 'could not load the document');
       return;
     }
     if (this.closed) {
-      membership.leave();
+      session.leave();
       return;
     }
-    this.membership = membership;
+    this.session = session;
     const backlog = this.queued ?? [];
     this.queued = null;
-    for (const frame of backlog) membership.receive(frame);
+    for (const frame of backlog) session.receive(frame);
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
@@ -205,8 +197,8 @@ export class WsConnection implements RoomSocket {
       return;
     }
     const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (this.membership !== null) {
-      this.membership.receive(frame);
+    if (this.session !== null) {
+      this.session.receive(frame);
       return;
     }
     this.queuedBytes += frame.byteLength;
@@ -224,7 +216,7 @@ export class WsConnection implements RoomSocket {
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
     if (this.holdsSlot) this.deps.admission.connections.release(this.address);
     this.deps.heartbeat.delete(this);
-    this.membership?.leave();
+    this.session?.leave();
   }
 
   private closeAtExpiry(expiresAt: number): void {

@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 import { SYNC_PATH_PREFIX, type Handshake } from '../access/admitConnection.ts';
 import { WsConnection, type ConnectionDeps } from './WsConnection.ts';
 
-export interface SyncUpgradeOptions {
+interface SyncUpgradeOptions {
   connection: ConnectionDeps;
   /** Take the client address from X-Forwarded-For. */
   trustProxy: boolean;
