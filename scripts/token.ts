@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { isRole, MIN_SECRET_LENGTH } from '../shared/access.ts';
+import { isRole, MIN_SECRET_LENGTH, Role } from '../shared/access.ts';
 import { signToken } from '../server/access/TokenVerifier.ts';
 
 const USAGE = `usage: npm run token -- --doc NAME|PREFIX* [--role read|write] [--ttl 1h] [--name "Ada"] [--sub ID] [--base URL]
@@ -31,7 +31,7 @@ function parseTtl(text: string): number {
 const { values } = parseArgs({
   options: {
     doc: { type: 'string' },
-    role: { type: 'string', default: 'write' },
+    role: { type: 'string', default: Role.Write },
     ttl: { type: 'string', default: '1h' },
     name: { type: 'string' },
     sub: { type: 'string' },

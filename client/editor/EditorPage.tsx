@@ -65,7 +65,7 @@ export function EditorPage({ name, auth }: { name: string; auth: boolean }) {
   const token = useMemo(() => tokenFor(name), [name]);
   const { session, state } = useCollabSession(name, token);
   // The server enforces read-only; the editor mirrors it so viewers are not invited to type.
-  const readOnly = roleOf(token) === 'read';
+  const readOnly = roleOf(token) === Role.Read;
   const editable = state.refused === null && !readOnly;
   const [identity, setIdentity] = useState<Identity>(loadIdentity);
   const [editingName, setEditingName] = useState(false);
