@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { Role } from '../../shared/access.ts';
 import {
@@ -114,29 +114,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     return c.json(toSummary(info));
   });
 
-  app.post('/api/share', identify, jsonBody(ShareRequest), async (c) => {
-    // With auth off, `identify` lets everyone through, so this still answers first.
-    const secret = deps.tokenSecret;
-    if (secret === null) {
-      throw new ApiError(400, 'auth_disabled', 'auth is off: anyone with the plain link can edit');
-    }
-    const caller = callerOf(c);
-    const body = c.req.valid('json');
-    const doc = checkedName(body.doc);
-    const request = { kind: 'document', doc, role: Role.Write } as const;
-    granted(permit(caller, request), request);
-    const token = await signToken(
-      secret,
-      { sub: `shared-by:${caller.subject ?? 'anyone'}`, doc, role: body.role },
-      body.ttlSeconds,
-    );
-    return c.json({
-      role: body.role,
-      token,
-      url: `/d/${doc}?token=${token}`,
-      expiresAt: new Date(Date.now() + body.ttlSeconds * 1000).toISOString(),
-    } satisfies ShareLink);
-  });
+  mountShare(app, identify, deps.tokenSecret);
 
   // WebSocket upgrades to /sync/* never reach Hono (see transport/syncUpgrade.ts); plain HTTP does.
   app.get('/sync/*', () => {
@@ -157,4 +135,36 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
   );
   app.onError((error, c) => errorResponse(error, c, logger));
   return app;
+}
+
+/** `POST /api/share`: only in auth mode, where links carry tokens signed with `secret`. */
+function mountShare(
+  app: Hono<CallerEnv>,
+  identify: MiddlewareHandler<CallerEnv>,
+  secret: string | null,
+): void {
+  if (secret === null) {
+    app.post('/api/share', () => {
+      throw new ApiError(400, 'auth_disabled', 'auth is off: anyone with the plain link can edit');
+    });
+    return;
+  }
+  app.post('/api/share', identify, jsonBody(ShareRequest), async (c) => {
+    const caller = callerOf(c);
+    const body = c.req.valid('json');
+    const doc = checkedName(body.doc);
+    const request = { kind: 'document', doc, role: Role.Write } as const;
+    granted(permit(caller, request), request);
+    const token = await signToken(
+      secret,
+      { sub: `shared-by:${caller.subject ?? 'anyone'}`, doc, role: body.role },
+      body.ttlSeconds,
+    );
+    return c.json({
+      role: body.role,
+      token,
+      url: `/d/${doc}?token=${token}`,
+      expiresAt: new Date(Date.now() + body.ttlSeconds * 1000).toISOString(),
+    } satisfies ShareLink);
+  });
 }

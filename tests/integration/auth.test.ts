@@ -249,6 +249,9 @@ describe('origins', () => {
       });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: 'auth_disabled' } });
+      // Whatever the body: the answer is about the mode, not the request.
+      const anyBody = await fetch(`${open.url}/api/share`, { method: 'POST', body: 'not json' });
+      expect(await anyBody.json()).toMatchObject({ error: { code: 'auth_disabled' } });
     } finally {
       await open.close();
     }
