@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureServerBuild, SERVER_BUNDLE } from '../scripts/serverBuild.ts';
 import type { WireFlavor } from './wire.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,6 +21,8 @@ export interface ServerKind {
   flavor: WireFlavor;
   /** How to start it: arguments to `node`, environment, and the WebSocket address of a document. */
   command(port: number, dataDir: string): { args: string[]; env: Record<string, string> };
+  /** Runs once before each start (Inkwell: compile the server if stale, as `npm start` does). */
+  prepare?(): Promise<void>;
   documentUrl(port: number, doc: string): string;
 }
 
@@ -31,8 +34,10 @@ export interface ServerKind {
 const inkwell: ServerKind = {
   name: 'inkwell',
   flavor: 'y-websocket',
+  prepare: () => ensureServerBuild(() => {}),
   command: (port, dataDir) => ({
-    args: ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')],
+    // The compiled server, exactly as `npm start` runs it.
+    args: [SERVER_BUNDLE],
     env: {
       PORT: String(port),
       DATA_DIR: dataDir,
@@ -124,6 +129,7 @@ export class RunningServer {
 
   /** Starts a server on a free port; `dataDir` defaults to a new empty directory. */
   static async start(kind: ServerKind, dataDir?: string): Promise<RunningServer> {
+    await kind.prepare?.();
     const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `inkwell-bench-${kind.name}-`));
     const server = new RunningServer(kind, await freePort(), dir);
     await server.waitUntilAccepting();

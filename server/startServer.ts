@@ -6,13 +6,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { CloseCode } from '../shared/closeCodes.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
-import { attachSyncUpgrades } from './http/syncUpgrade.ts';
+import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
 import type { DocStore } from './storage/DocStore.ts';
 import { SqliteDocStore } from './storage/SqliteDocStore.ts';
-import { TokenVerifier } from './auth/TokenVerifier.ts';
-import { ConnectionLimiter } from './transport/ConnectionLimiter.ts';
+import { Authorizer } from './access/authorize.ts';
+import { TokenVerifier } from './access/TokenVerifier.ts';
+import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
 
 /** A listening Inkwell server. */
@@ -28,13 +29,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DATABASE_FILE = 'inkwell.db';
+const DATABASE_FILE = 'inkwell.db';
 
-/** Where `npm run build` puts the web client. */
-export const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
+/**
+ * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
+ * directory below the root both as source (`server/`) and compiled (`dist/server.js`).
+ */
+const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** Builds the default store: one SQLite file in the data directory. */
-export function openDefaultStore(config: Config, logger: Logger): DocStore {
+function openDefaultStore(config: Config, logger: Logger): DocStore {
   return new SqliteDocStore({
     file: path.join(config.dataDir, DATABASE_FILE),
     synchronous: config.sqliteSynchronous,
@@ -58,10 +62,12 @@ export async function startServer(
     config.authSecret === null
       ? null
       : new TokenVerifier({ secret: config.authSecret, publicKeyPem: config.authPublicKey ?? undefined });
+  const authorizer = new Authorizer(verifier);
   const heartbeat = new Heartbeat(config.heartbeatIntervalMs);
   let shuttingDown = false;
 
   const httpLogger = logger.child({ component: 'http' });
+  const transportLogger = logger.child({ component: 'transport' });
   const isShuttingDown = () => shuttingDown;
   const app = createApp({
     registry,
@@ -69,7 +75,8 @@ export async function startServer(
     store,
     logger: httpLogger,
     clientDir: CLIENT_DIST_DIR,
-    auth: verifier === null ? null : { verifier, secret: config.authSecret! },
+    authorizer,
+    tokenSecret: config.authSecret,
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -82,21 +89,25 @@ export async function startServer(
     // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
     // does not loop resending them); ws itself answers 1009 only above it.
     maxPayload: config.maxMessageBytes * 2,
-    sync: {
-      registry,
+    connection: {
+      admission: {
+        authorizer,
+        allowedOrigins: config.allowedOrigins,
+        connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
+        documents: registry,
+        maxLoadedDocuments: config.maxLoadedDocuments,
+        isShuttingDown,
+        logger: transportLogger,
+      },
+      rooms: registry,
       heartbeat,
-      logger: httpLogger,
-      verifier,
-      allowedOrigins: config.allowedOrigins,
-      connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
+      logger: transportLogger,
       limits: {
         maxMessageBytes: config.maxMessageBytes,
         maxBufferedBytes: config.maxBufferedBytes,
         maxMessagesPerSecond: config.maxMessagesPerSecond,
         maxMessageBurst: config.maxMessageBurst,
-        maxLoadedDocuments: config.maxLoadedDocuments,
       },
-      isShuttingDown,
     },
   });
   const port = (server.address() as AddressInfo).port;

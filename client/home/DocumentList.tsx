@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { Role } from '../../shared/access.ts';
 import { UNTITLED } from '../../shared/documentModel.ts';
 import { homeToken, roleOf } from '../accessTokens.ts';
 import { createDocument, listDocuments, type DocumentSummary } from '../api.ts';
@@ -58,7 +59,7 @@ type Load =
 export function DocumentList({ auth }: { auth: boolean }) {
   const token = auth ? homeToken() : null;
   const canList = !auth || token !== null;
-  const canCreate = !auth || roleOf(token) === 'write';
+  const canCreate = !auth || roleOf(token) === Role.Write;
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [title, setTitle] = useState('');
   const [creating, setCreating] = useState(false);
