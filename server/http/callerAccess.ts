@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import {
   Denial,
-  permit,
   type AccessRequest,
   type Authorizer,
   type Caller,
