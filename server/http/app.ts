@@ -9,14 +9,14 @@ import { signToken, TokenError, type TokenVerifier } from '../auth/TokenVerifier
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
-import type { DocStore, DocumentInfo } from '../storage/DocStore.ts';
+import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
 
 export interface AppDeps {
   registry: RoomRegistry;
   isShuttingDown(): boolean;
-  store: DocStore;
+  catalogue: DocCatalogue;
   logger: Logger;
   /** Directory of the built web client. */
   clientDir: string;
@@ -92,7 +92,7 @@ const toJson = (info: DocumentInfo): DocumentJson => ({
  * sync endpoint are accepted beside it (syncUpgrade.ts).
  */
 export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
-  const { store, logger, auth, registry } = deps;
+  const { catalogue, logger, auth, registry } = deps;
 
   /** In auth mode, the caller's verified claims (Bearer header or ?token=); else null. */
   const authenticate = async (c: Context): Promise<AccessClaims | null> => {
@@ -137,7 +137,7 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
 
   app.get('/api/docs', async (c) => {
     const claims = await authenticate(c);
-    const documents = await store.list();
+    const documents = await catalogue.list();
     const visible =
       claims === null ? documents : documents.filter((d) => docPatternMatches(claims.doc, d.name));
     return c.json({ documents: visible.map(toJson) });
@@ -156,16 +156,16 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     const { title: requested } = await readJson(c, createDocumentBody);
     const title = requested || UNTITLED;
     const name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
-    await store.append(name, newDocumentUpdate(title));
-    await store.setTitle(name, title);
-    const info = await store.info(name);
-    return c.json({ ...toJson(info!), url: `/d/${name}` }, 201);
+    const info = await catalogue.create(name, { title, content: newDocumentUpdate(title) });
+    // 96 random bits: a taken name means something is badly wrong, not bad luck.
+    if (info === null) throw new Error(`new document name ${name} is taken`);
+    return c.json({ ...toJson(info), url: `/d/${name}` }, 201);
   });
 
   app.get('/api/docs/:doc', async (c) => {
     const name = checkedName(c.req.param('doc'));
     requireAccess(await authenticate(c), name);
-    const info = await store.info(name);
+    const info = await catalogue.info(name);
     if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
     return c.json(toJson(info));
   });

@@ -17,7 +17,8 @@ import {
   ProtocolError,
 } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
-import type { DocStore, StoredDocument } from '../storage/DocStore.ts';
+import type { StoredDocument } from '../storage/DocLog.ts';
+import type { Storage } from '../storage/Storage.ts';
 import { readTitle } from './documentTitle.ts';
 import {
   COMMITTED_ORIGIN,
@@ -30,7 +31,7 @@ import type { RoomSocket } from './RoomSocket.ts';
 
 export interface RoomOptions {
   name: string;
-  store: DocStore;
+  storage: Storage;
   logger: Logger;
   /** Log entries after which the log is folded into the snapshot. */
   compactAfterUpdates: number;
@@ -89,7 +90,7 @@ export class Room {
   readonly name: string;
   private readonly doc: Y.Doc;
   private readonly awareness: Awareness;
-  private readonly store: DocStore;
+  private readonly storage: Storage;
   private readonly logger: Logger;
   private readonly compactAfterUpdates: number;
   private readonly maxDocumentBytes: number;
@@ -119,7 +120,7 @@ export class Room {
 
   private constructor(options: RoomOptions, doc: Y.Doc, stored: StoredDocument | null) {
     this.name = options.name;
-    this.store = options.store;
+    this.storage = options.storage;
     this.logger = options.logger;
     this.compactAfterUpdates = options.compactAfterUpdates;
     this.maxDocumentBytes = options.maxDocumentBytes;
@@ -144,7 +145,7 @@ export class Room {
    * log entries are replayed now.
    */
   static async load(options: RoomOptions): Promise<Room> {
-    const stored = await options.store.load(options.name);
+    const stored = await options.storage.log.load(options.name);
     const room = new Room(options, new Y.Doc(), stored);
     if (stored?.snapshot && stored.snapshotStateVector && stored.updates.length === 0) {
       room.deferSnapshot(stored.snapshot, stored.snapshotStateVector);
@@ -315,7 +316,7 @@ export class Room {
       return;
     }
     this.inflightBytes += bytes;
-    const write = this.store.append(this.name, update).then(
+    const write = this.storage.log.append(this.name, update).then(
       (seq) => {
         this.inflightBytes -= bytes;
         this.logBytes += bytes;
@@ -366,7 +367,7 @@ export class Room {
     const title = readTitle(this.doc);
     if (title === this.title) return;
     this.title = title;
-    this.store
+    this.storage.catalogue
       .setTitle(this.name, title)
       .catch((error: unknown) =>
         this.logger.error({ err: error, doc: this.name }, 'could not record the title'),
@@ -444,7 +445,7 @@ export class Room {
     const throughSeq = this.appliedThroughSeq;
     this.materialize();
     const snapshot = Y.encodeStateAsUpdate(this.doc);
-    this.compaction = this.store
+    this.compaction = this.storage.log
       .compact(this.name, snapshot, Y.encodeStateVector(this.doc), throughSeq)
       .then(
         () => {

@@ -1,10 +1,10 @@
 import type { Logger } from '../logger.ts';
-import type { DocStore } from '../storage/DocStore.ts';
+import type { Storage } from '../storage/Storage.ts';
 import { Room, type SessionAccess } from './Room.ts';
 import type { RoomSocket } from './RoomSocket.ts';
 
 export interface RoomRegistryOptions {
-  store: DocStore;
+  storage: Storage;
   logger: Logger;
   compactAfterUpdates: number;
   maxDocumentBytes: number;
@@ -97,10 +97,10 @@ export class RoomRegistry {
   private load(name: string): Promise<Room> {
     let pending = this.loading.get(name);
     if (pending === undefined) {
-      const { store, logger, compactAfterUpdates, maxDocumentBytes } = this.options;
+      const { storage, logger, compactAfterUpdates, maxDocumentBytes } = this.options;
       pending = Room.load({
         name,
-        store,
+        storage,
         logger: logger.child({ doc: name }),
         compactAfterUpdates,
         maxDocumentBytes,

@@ -1,7 +1,8 @@
 import { decodeMessage, type ProtocolMessage } from '../../shared/protocol.ts';
 import type { RoomSocket } from '../../server/rooms/RoomSocket.ts';
-import type { DocStore } from '../../server/storage/DocStore.ts';
-import { MemoryDocStore } from '../../server/storage/MemoryDocStore.ts';
+import type { DocLog, StoredDocument } from '../../server/storage/DocLog.ts';
+import { createMemoryStorage } from '../../server/storage/memory/createMemoryStorage.ts';
+import type { Storage } from '../../server/storage/Storage.ts';
 
 /** A RoomSocket that records what the room sends it. */
 export class TestSocket implements RoomSocket {
@@ -28,20 +29,22 @@ export class TestSocket implements RoomSocket {
 }
 
 /**
- * A MemoryDocStore whose appends commit only when the test calls `commit()`, so a test can
- * observe the room between "update received" and "update durable". Counts loads.
+ * A log whose appends commit only when the test calls `commit()`, so a test can observe the
+ * room between "update received" and "update durable". Counts loads.
  */
-export class GatedStore extends MemoryDocStore implements DocStore {
+export class GatedLog implements DocLog {
   loads = 0;
   failNextAppends = 0;
   private gated: (() => void)[] = [];
 
-  override async load(name: string) {
+  constructor(private readonly inner: DocLog) {}
+
+  load(name: string): Promise<StoredDocument | null> {
     this.loads++;
-    return super.load(name);
+    return this.inner.load(name);
   }
 
-  override append(name: string, update: Uint8Array): Promise<number> {
+  append(name: string, update: Uint8Array): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.gated.push(() => {
         if (this.failNextAppends > 0) {
@@ -49,9 +52,17 @@ export class GatedStore extends MemoryDocStore implements DocStore {
           reject(new Error('disk full'));
           return;
         }
-        super.append(name, update).then(resolve, reject);
+        this.inner.append(name, update).then(resolve, reject);
       });
     });
+  }
+
+  compact(name: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number): Promise<void> {
+    return this.inner.compact(name, snapshot, stateVector, throughSeq);
+  }
+
+  flush(): Promise<void> {
+    return this.inner.flush();
   }
 
   get pendingAppends(): number {
@@ -65,4 +76,10 @@ export class GatedStore extends MemoryDocStore implements DocStore {
     for (const release of gated) release();
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** Memory storage whose log is gated (see GatedLog). */
+export function gatedStorage(): Storage & { readonly log: GatedLog } {
+  const memory = createMemoryStorage();
+  return { ...memory, log: new GatedLog(memory.log) };
 }

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/protocol.ts';
 import { silentLogger } from '../../../server/logger.ts';
 import { Room } from '../../../server/rooms/Room.ts';
-import { GatedStore, TestSocket } from '../../helpers/roomFakes.ts';
+import { gatedStorage, TestSocket, type GatedLog } from '../../helpers/roomFakes.ts';
 
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
 const WRITER = { role: 'write' } as const;
@@ -30,14 +30,16 @@ function textOf(update: Uint8Array): string {
 }
 
 describe('Room', () => {
-  let store: GatedStore;
+  let store: GatedLog;
+  let storage: ReturnType<typeof gatedStorage>;
   let room: Room;
 
   beforeEach(async () => {
-    store = new GatedStore();
+    storage = gatedStorage();
+    store = storage.log;
     room = await Room.load({
       name: 'doc',
-      store,
+      storage,
       logger: silentLogger(),
       compactAfterUpdates: 1000,
       maxDocumentBytes: 1 << 30,
@@ -221,7 +223,7 @@ describe('Room', () => {
   it('compacts its log into a snapshot that a fresh load reproduces', async () => {
     const compacting = await Room.load({
       name: 'c',
-      store,
+      storage,
       logger: silentLogger(),
       compactAfterUpdates: 3,
       maxDocumentBytes: 1 << 30,
@@ -248,7 +250,7 @@ describe('Room', () => {
       await store.compact('snap', Y.encodeStateAsUpdate(doc), Y.encodeStateVector(doc), await appended);
       return Room.load({
         name: 'snap',
-        store,
+        storage,
         logger: silentLogger(),
         compactAfterUpdates: 1000,
         maxDocumentBytes: 1 << 30,

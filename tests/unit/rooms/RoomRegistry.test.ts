@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { encodeSyncStep1, encodeSyncUpdate } from '../../../shared/protocol.ts';
 import { silentLogger } from '../../../server/logger.ts';
 import { RoomRegistry } from '../../../server/rooms/RoomRegistry.ts';
-import { GatedStore, TestSocket } from '../../helpers/roomFakes.ts';
+import { gatedStorage, TestSocket } from '../../helpers/roomFakes.ts';
 
 function editUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
@@ -15,13 +15,14 @@ function editUpdate(text: string): Uint8Array {
 
 const WRITER = { role: 'write' } as const;
 
-const newRegistry = (store: GatedStore) =>
-  new RoomRegistry({ store, logger: silentLogger(), compactAfterUpdates: 1000, maxDocumentBytes: 1 << 30 });
+const newRegistry = (storage: ReturnType<typeof gatedStorage>) =>
+  new RoomRegistry({ storage, logger: silentLogger(), compactAfterUpdates: 1000, maxDocumentBytes: 1 << 30 });
 
 describe('RoomRegistry', () => {
   it('shares one load between concurrent joins of a document', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
+    const storage = gatedStorage();
+    const store = storage.log;
+    const registry = newRegistry(storage);
     const sessions = await Promise.all(
       Array.from({ length: 20 }, () => registry.join('doc', new TestSocket(), WRITER)),
     );
@@ -32,8 +33,9 @@ describe('RoomRegistry', () => {
   });
 
   it('flushes and unloads a document when its last session leaves', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
+    const storage = gatedStorage();
+    const store = storage.log;
+    const registry = newRegistry(storage);
     const socket = new TestSocket();
     const session = await registry.join('doc', socket, WRITER);
     session.receive(encodeSyncUpdate(editUpdate('persist me')));
@@ -50,8 +52,9 @@ describe('RoomRegistry', () => {
   });
 
   it('keeps a document loaded for someone who joins while it is being flushed', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
+    const storage = gatedStorage();
+    const store = storage.log;
+    const registry = newRegistry(storage);
     const first = await registry.join('doc', new TestSocket(), WRITER);
     first.receive(encodeSyncUpdate(editUpdate('x')));
     first.leave(); // unload now waits for the gated append
@@ -69,8 +72,9 @@ describe('RoomRegistry', () => {
   });
 
   it('loads again after an unload, from what was stored', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
+    const storage = gatedStorage();
+    const store = storage.log;
+    const registry = newRegistry(storage);
     const first = await registry.join('doc', new TestSocket(), WRITER);
     first.receive(encodeSyncUpdate(editUpdate('again')));
     await store.commit();
@@ -89,8 +93,7 @@ describe('RoomRegistry', () => {
   });
 
   it('closes every session with the given code on closeAll', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
+    const registry = newRegistry(gatedStorage());
     const sockets = [new TestSocket(), new TestSocket()];
     await registry.join('a', sockets[0]!, WRITER);
     await registry.join('b', sockets[1]!, WRITER);
