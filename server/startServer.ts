@@ -9,6 +9,7 @@ import { createApp } from './http/app.ts';
 import { attachSyncUpgrades } from './http/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
+import { mirrorTitles } from './rooms/TitleMirror.ts';
 import { openSqliteStorage } from './storage/sqlite/openSqliteStorage.ts';
 import type { Storage } from './storage/Storage.ts';
 import { TokenVerifier } from './auth/TokenVerifier.ts';
@@ -49,10 +50,11 @@ export async function startServer(
   storage: Storage = openDefaultStorage(config, logger),
 ): Promise<RunningServer> {
   const registry = new RoomRegistry({
-    storage,
+    log: storage.log,
     logger: logger.child({ component: 'rooms' }),
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
+    observers: [mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' }))],
   });
   const verifier =
     config.authSecret === null

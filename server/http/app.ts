@@ -116,7 +116,11 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
 
   app.get('/healthz', (c) => {
     if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
-    return c.json({ status: 'ok', documentsLoaded: registry.loadedCount, sessions: registry.sessionCount });
+    return c.json({
+      status: 'ok',
+      documentsLoaded: registry.loadedCount,
+      sessions: registry.connectionCount,
+    });
   });
 
   app.use(

@@ -5,8 +5,8 @@ import { CloseCode } from '../../shared/closeCodes.ts';
 import { parseDocNameFromPath } from '../../shared/docName.ts';
 import { TokenError, type TokenVerifier } from '../auth/TokenVerifier.ts';
 import type { Logger } from '../logger.ts';
-import type { SessionAccess } from '../rooms/Room.ts';
-import type { RoomRegistry, RoomSession } from '../rooms/RoomRegistry.ts';
+import type { ConnectionAccess, RoomConnection } from '../rooms/RoomConnection.ts';
+import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import type { ConnectionLimiter } from '../transport/ConnectionLimiter.ts';
 import type { Heartbeat } from '../transport/Heartbeat.ts';
 import { WsRoomSocket, type SocketLimits, type SocketListener } from '../transport/WsRoomSocket.ts';
@@ -116,7 +116,7 @@ class SyncConnection implements SocketListener {
   private readonly remoteAddress: string;
   private readonly deps: SyncEndpointDeps;
   private readonly socket: WsRoomSocket;
-  private session: RoomSession | null = null;
+  private session: RoomConnection | null = null;
   private closed = false;
   private expiryTimer: NodeJS.Timeout | null = null;
   /** Frames that arrived before the document loaded; null once joined. */
@@ -167,7 +167,7 @@ class SyncConnection implements SocketListener {
     const { deps, name } = this;
     const access = await this.authorize(token);
     if (access === null || this.closed) return;
-    if (!deps.registry.isLoaded(name) && deps.registry.loadedCount >= deps.limits.maxLoadedDocuments) {
+    if (!deps.registry.hasRoom(name) && deps.registry.loadedCount >= deps.limits.maxLoadedDocuments) {
       deps.logger.warn(
         { doc: name, limit: deps.limits.maxLoadedDocuments },
         'refused to open another document',
@@ -175,7 +175,7 @@ class SyncConnection implements SocketListener {
       this.socket.close(CloseCode.TryAgainLater, 'too many open documents');
       return;
     }
-    let joined: RoomSession;
+    let joined: RoomConnection;
     try {
       joined = await deps.registry.join(name, this.socket, access);
     } catch {
@@ -192,7 +192,7 @@ class SyncConnection implements SocketListener {
     for (const frame of backlog) joined.receive(frame);
   }
 
-  private async authorize(token: string | null): Promise<SessionAccess | null> {
+  private async authorize(token: string | null): Promise<ConnectionAccess | null> {
     const verifier = this.deps.verifier;
     if (verifier === null) return { role: 'write' };
     if (token === null) {

@@ -1,4 +1,8 @@
+import * as Y from 'yjs';
 import { decodeMessage, type ProtocolMessage } from '../../shared/protocol.ts';
+import { silentLogger } from '../../server/logger.ts';
+import { Room, type RoomOptions } from '../../server/rooms/Room.ts';
+import type { ConnectionAccess, RoomConnection } from '../../server/rooms/RoomConnection.ts';
 import type { RoomSocket } from '../../server/rooms/RoomSocket.ts';
 import type { DocLog, StoredDocument } from '../../server/storage/DocLog.ts';
 import { createMemoryStorage } from '../../server/storage/memory/createMemoryStorage.ts';
@@ -26,6 +30,50 @@ export class TestSocket implements RoomSocket {
     this.frames.length = 0;
     return taken;
   }
+}
+
+export const WRITER: ConnectionAccess = { role: 'write' };
+export const READER: ConnectionAccess = { role: 'read' };
+
+/** A TestSocket connected to a room; `deliver` hands the room a frame as the transport would. */
+export class ConnectedSocket extends TestSocket {
+  readonly connection: RoomConnection;
+
+  constructor(room: Room, access: ConnectionAccess = WRITER) {
+    super();
+    this.connection = room.connect(this, access);
+  }
+
+  deliver(frame: Uint8Array): void {
+    this.connection.receive(frame);
+  }
+}
+
+/** Loads a room over the given log with test defaults (no compaction, no size limit). */
+export function openRoom(log: DocLog, overrides: Partial<RoomOptions> = {}): Promise<Room> {
+  return Room.load({
+    name: 'doc',
+    log,
+    logger: silentLogger(),
+    compactAfterUpdates: 1000,
+    maxDocumentBytes: 1 << 30,
+    ...overrides,
+  });
+}
+
+/** A client's edit: appends `text` to the Y.Text `text` of `doc`, and the update that made. */
+export function clientEdit(text: string, doc = new Y.Doc()): { doc: Y.Doc; update: Uint8Array } {
+  let update: Uint8Array | null = null;
+  doc.once('update', (u: Uint8Array) => (update = u));
+  doc.getText('text').insert(doc.getText('text').length, text);
+  return { doc, update: update! };
+}
+
+/** The Y.Text `text` of a document given as one update. */
+export function textOf(update: Uint8Array): string {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, update);
+  return doc.getText('text').toString();
 }
 
 /**

@@ -53,7 +53,7 @@ describe('limits', () => {
     expect((await raw('x').closed).code).toBe(CloseCode.RateLimited);
     a.ws.close();
     await a.closed;
-    await waitFor(() => server.registry.sessionCount === 1, 'the closed socket to be released');
+    await waitFor(() => server.registry.connectionCount === 1, 'the closed socket to be released');
     const again = raw('x');
     await again.opened;
     await waitFor(() => again.frames.length > 0, 'a freed slot to be usable');
@@ -122,7 +122,7 @@ describe('limits', () => {
       if (i % 32 === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await waitFor(
-      () => writer.provider.synced && server.registry.sessionCount === 2,
+      () => writer.provider.synced && server.registry.connectionCount === 2,
       'the writes to be sent',
     );
     socket.resume();
