@@ -91,6 +91,16 @@ export function docLogContract(label: string, open: OpenStorage): void {
       await appended;
     });
 
+    it('settles appends still waiting for their group commit when flushed', async () => {
+      let committed = 0;
+      const appended = log()
+        .append('d', bytes(1))
+        .then((seq) => (committed = seq));
+      await log().flush();
+      expect(committed).toBe(1);
+      await appended;
+    });
+
     it('rejects work after close', async () => {
       await fixture.storage.close();
       await expect(log().append('d', bytes(1))).rejects.toThrow(/closed/);
