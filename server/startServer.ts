@@ -9,8 +9,9 @@ import { createApp } from './http/app.ts';
 import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
-import type { DocStore } from './storage/DocStore.ts';
-import { SqliteDocStore } from './storage/SqliteDocStore.ts';
+import { mirrorTitles } from './rooms/TitleMirror.ts';
+import { openSqliteStorage } from './storage/sqlite/openSqliteStorage.ts';
+import type { Storage } from './storage/Storage.ts';
 import { Authorizer } from './access/authorize.ts';
 import { TokenVerifier } from './access/TokenVerifier.ts';
 import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
@@ -24,7 +25,7 @@ export interface RunningServer {
   readonly registry: RoomRegistry;
   /**
    * Graceful stop: refuse new work, close sockets with 1012 (clients retry), flush every
-   * room, close the store. Idempotent.
+   * room, close the storage. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -37,9 +38,9 @@ const DATABASE_FILE = 'inkwell.db';
  */
 const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
-/** Builds the default store: one SQLite file in the data directory. */
-function openDefaultStore(config: Config, logger: Logger): DocStore {
-  return new SqliteDocStore({
+/** Opens the default storage: one SQLite file in the data directory. */
+export function openDefaultStorage(config: Config, logger: Logger): Storage {
+  return openSqliteStorage({
     file: path.join(config.dataDir, DATABASE_FILE),
     synchronous: config.sqliteSynchronous,
     logger: logger.child({ component: 'storage' }),
@@ -50,13 +51,14 @@ function openDefaultStore(config: Config, logger: Logger): DocStore {
 export async function startServer(
   config: Config,
   logger: Logger,
-  store: DocStore = openDefaultStore(config, logger),
+  storage: Storage = openDefaultStorage(config, logger),
 ): Promise<RunningServer> {
   const registry = new RoomRegistry({
-    store,
+    log: storage.log,
     logger: logger.child({ component: 'rooms' }),
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
+    observers: [mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' }))],
   });
   const verifier =
     config.authSecret === null
@@ -72,7 +74,7 @@ export async function startServer(
   const app = createApp({
     registry,
     isShuttingDown,
-    store,
+    catalogue: storage.catalogue,
     logger: httpLogger,
     clientDir: CLIENT_DIST_DIR,
     authorizer,
@@ -120,7 +122,7 @@ export async function startServer(
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       heartbeat.stop();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
-      await store.close();
+      await storage.close();
       for (const client of wss.clients) client.terminate();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await stopped;

@@ -22,7 +22,7 @@ export interface Handshake {
 /** The documents in memory, as far as admission needs to know. */
 interface OpenDocuments {
   readonly loadedCount: number;
-  isLoaded(name: string): boolean;
+  hasRoom(name: string): boolean;
 }
 
 /** Everything admission consults besides the handshake. */
@@ -137,7 +137,7 @@ function refusalFor(denied: Denied): Refused {
 /** Opening one more document past the limit would grow memory without bound. */
 function openDocumentLimit(doc: string, policy: AdmissionPolicy): Refused | null {
   const { documents, maxLoadedDocuments: limit } = policy;
-  if (documents.isLoaded(doc) || documents.loadedCount < limit) return null;
+  if (documents.hasRoom(doc) || documents.loadedCount < limit) return null;
   policy.logger.warn({ doc, limit }, 'refused to open another document');
   return refuse(CloseCode.TryAgainLater, 'too many open documents');
 }

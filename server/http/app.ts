@@ -19,7 +19,7 @@ import { signToken } from '../access/TokenVerifier.ts';
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
-import type { DocStore, DocumentInfo } from '../storage/DocStore.ts';
+import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
 import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
@@ -28,7 +28,7 @@ import { mountStaticClient } from './staticClient.ts';
 interface AppDeps {
   registry: RoomRegistry;
   isShuttingDown(): boolean;
-  store: DocStore;
+  catalogue: DocCatalogue;
   logger: Logger;
   /** Directory of the built web client. */
   clientDir: string;
@@ -62,12 +62,16 @@ const toSummary = (info: DocumentInfo): DocumentSummary => ({
  * sync endpoint are accepted beside it (transport/syncUpgrade.ts).
  */
 export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<CallerEnv> {
-  const { store, logger, authorizer, registry } = deps;
+  const { catalogue, logger, authorizer, registry } = deps;
   const identify = identifyCaller(authorizer);
 
   app.get('/healthz', (c) => {
     if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
-    return c.json({ status: 'ok', documentsLoaded: registry.loadedCount, sessions: registry.sessionCount });
+    return c.json({
+      status: 'ok',
+      documentsLoaded: registry.loadedCount,
+      sessions: registry.connectionCount,
+    });
   });
 
   app.use(
@@ -88,7 +92,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
 
   app.get('/api/docs', identify, async (c) => {
     const caller = callerOf(c);
-    const documents = await store.list();
+    const documents = await catalogue.list();
     const visible = documents.filter((d) => covers(caller, d.name));
     return c.json({ documents: visible.map(toSummary) } satisfies DocumentList);
   });
@@ -102,9 +106,6 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       name = checkedName(body.name);
       const request = { kind: 'document', doc: name, role: Role.Write } as const;
       granted(permit(caller, request), request);
-      if ((await store.info(name)) !== null) {
-        throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
-      }
     } else {
       granted(permit(caller, { kind: 'create' }), { kind: 'create' });
       // Inside the caller's prefix (`team-*` → `team-…`; with auth off the prefix is empty).
@@ -112,11 +113,16 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     }
     // A document created from a link keeps an empty title until someone writes one.
     const title = body.title || (body.name === undefined ? UNTITLED : '');
-    await store.append(name, newDocumentUpdate(title));
-    await store.setTitle(name, title === '' ? null : title);
-    const info = await store.info(name);
+    const info = await catalogue.create(name, {
+      title: title === '' ? null : title,
+      content: newDocumentUpdate(title),
+    });
+    if (info === null) {
+      // A named document someone else created meanwhile; a random name is 96 bits and never taken.
+      throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
+    }
     return c.json(
-      { ...toSummary(info!), url: `/d/${encodeURIComponent(name)}` } satisfies CreatedDocument,
+      { ...toSummary(info), url: `/d/${encodeURIComponent(name)}` } satisfies CreatedDocument,
       201,
     );
   });
@@ -125,7 +131,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     const name = checkedName(c.req.param('doc'));
     const request = { kind: 'document', doc: name, role: Role.Read } as const;
     granted(await authorizer.authorize(tokenOf(c), request), request);
-    const info = await store.info(name);
+    const info = await catalogue.info(name);
     if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
     return c.json(toSummary(info));
   });

@@ -1,259 +1,153 @@
 import * as Y from 'yjs';
-import {
-  Awareness,
-  applyAwarenessUpdate,
-  encodeAwarenessUpdate,
-  removeAwarenessStates,
-} from 'y-protocols/awareness';
-import type { Role } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import {
   decodeMessage,
-  encodeAwareness,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeSyncUpdate,
   encodePermissionDenied,
+  encodeSyncUpdate,
   ProtocolError,
 } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
-import type { DocStore, StoredDocument } from '../storage/DocStore.ts';
-import { readTitle } from './documentTitle.ts';
-import {
-  COMMITTED_ORIGIN,
-  isTransactionOrigin,
-  LOAD_ORIGIN,
-  SERVER_ORIGIN,
-  type TransactionOrigin,
-} from './origins.ts';
+import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
+import { AwarenessRelay } from './AwarenessRelay.ts';
+import { Compactor } from './Compactor.ts';
+import { isTransactionOrigin } from './origins.ts';
+import { RoomConnection, type ConnectionAccess } from './RoomConnection.ts';
+import { RoomDocument } from './RoomDocument.ts';
+import type { RoomObserverFactory } from './RoomObserver.ts';
 import type { RoomSocket } from './RoomSocket.ts';
+import { SizeQuota } from './SizeQuota.ts';
+import { UpdatePipeline } from './UpdatePipeline.ts';
 
 export interface RoomOptions {
   name: string;
-  store: DocStore;
+  log: DocLog;
   logger: Logger;
   /** Log entries after which the log is folded into the snapshot. */
   compactAfterUpdates: number;
   /** Stored size (snapshot plus log) past which updates are refused. */
   maxDocumentBytes: number;
+  /** What follows each room's document from outside (e.g. the title mirror). */
+  observers?: readonly RoomObserverFactory[];
 }
 
-/** What a socket may do in a room. */
-export interface SessionAccess {
-  role: Role;
-}
-
-interface Session {
-  access: SessionAccess;
-  /** Awareness client IDs this socket announced (removed when it leaves). */
-  awarenessClients: Set<number>;
-  /** A reader is told once that its updates are ignored. */
-  toldReadOnly: boolean;
-}
-
-/** How long a stored snapshot may wait before it is decoded (see Room.deferSnapshot). */
-const DEFERRED_DECODE_DELAY_MS = 250;
-
-/** Sent (once) to a read-only session that sends an update. */
-export const READ_ONLY_REASON = 'read-only: this session cannot change the document';
-
-/** An update the store has committed, waiting to be applied (see Room.applyCommitted). */
-interface CommittedUpdate {
-  socket: RoomSocket;
-  update: Uint8Array;
-  seq: number;
-}
-
-interface AwarenessChange {
-  added: number[];
-  updated: number[];
-  removed: number[];
-}
-
-/** The encoding of an empty state vector: what a client that holds nothing sends. */
-const isEmptyStateVector = (stateVector: Uint8Array) => stateVector.byteLength === 1 && stateVector[0] === 0;
-
-/** A Yjs update that changes nothing (no structs, no deletions), e.g. an up-to-date step 2. */
-const isEmptyUpdate = (decoded: ReturnType<typeof Y.decodeUpdate>) =>
-  decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+/** Sent (once) to a read-only connection that sends an update (clients see this text). */
+const READ_ONLY_REASON = 'read-only: this session cannot change the document';
 
 /**
- * One loaded document: its Y.Doc, its awareness, and the sockets editing it.
- *
- * Durability rule: a client's update is committed to the store *before* it is applied to
- * the Y.Doc, and only the Y.Doc's own `update` event broadcasts. So the Y.Doc never holds
- * anything the store lacks, and nothing any client receives (a broadcast, a step 2, the
- * cached full state) can be lost by a crash.
+ * One loaded document and the connections editing it: reads each frame and hands it to the
+ * part that handles it (sync to the document and the update pipeline, awareness to the
+ * relay), and broadcasts what changed.
  */
 export class Room {
   readonly name: string;
-  private readonly doc: Y.Doc;
-  private readonly awareness: Awareness;
-  private readonly store: DocStore;
   private readonly logger: Logger;
-  private readonly compactAfterUpdates: number;
-  private readonly maxDocumentBytes: number;
-
-  private readonly sessions = new Map<RoomSocket, Session>();
-  /** Appends not yet settled; flushing waits for them. */
-  private readonly inflightWrites = new Set<Promise<void>>();
-  /** Committed in the current group commit, applied together in a microtask. */
-  private committed: CommittedUpdate[] = [];
-  /** Encoded once per document version and shared by every joining socket. */
-  private cachedFullState: Uint8Array | null = null;
-  private cachedStateVector: Uint8Array | null = null;
-  /** Highest store sequence number applied to `doc`: compaction may drop up to it. */
-  private appliedThroughSeq: number;
-  /** Log entries written since the last snapshot. */
-  private logLength: number;
-  /** Stored size, as the size limit counts it: snapshot, applied log, accepted in flight. */
-  private snapshotBytes: number;
-  private logBytes: number;
-  private inflightBytes = 0;
-  private compaction: Promise<void> | null = null;
+  private readonly document: RoomDocument;
+  private readonly awareness: AwarenessRelay;
+  private readonly updates: UpdatePipeline;
+  private readonly compactor: Compactor;
+  private readonly connections = new Set<RoomConnection>();
   private destroyed = false;
-  /** The editor title last mirrored to the store (for the document list). */
-  private title: string | null = null;
-  /** A stored snapshot not yet decoded into `doc` (see deferSnapshot). */
-  private unappliedSnapshot: Uint8Array | null = null;
 
-  private constructor(options: RoomOptions, doc: Y.Doc, stored: StoredDocument | null) {
-    this.name = options.name;
-    this.store = options.store;
-    this.logger = options.logger;
-    this.compactAfterUpdates = options.compactAfterUpdates;
-    this.maxDocumentBytes = options.maxDocumentBytes;
-    this.doc = doc;
-    this.appliedThroughSeq = stored?.lastSeq ?? 0;
-    this.logLength = stored?.updates.length ?? 0;
-    this.snapshotBytes = stored?.snapshot?.byteLength ?? 0;
-    this.logBytes = stored?.updates.reduce((sum, update) => sum + update.byteLength, 0) ?? 0;
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
-    this.awareness = new Awareness(doc);
-    // The server is not a participant: it must not appear in anyone's presence list.
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', (change: AwarenessChange, origin: unknown) =>
-      this.onAwarenessUpdate(change, origin),
+  private constructor(options: RoomOptions, stored: StoredDocument | null) {
+    const { name, log, logger } = options;
+    this.name = name;
+    this.logger = logger;
+    const observers = (options.observers ?? []).map((observe) => observe(name));
+    const doc = new Y.Doc();
+    doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocumentUpdate(update, origin));
+    this.document = new RoomDocument(doc, stored, name, logger, (loaded) => {
+      for (const observer of observers) observer.loaded(loaded);
+    });
+    this.awareness = new AwarenessRelay(doc, (frame) => this.broadcast(frame));
+    const quota = SizeQuota.forStored(options.maxDocumentBytes, stored);
+    const { document } = this;
+    this.compactor = new Compactor(
+      { name, log, logger, document, quota, compactAfterUpdates: options.compactAfterUpdates },
+      stored,
     );
+    this.updates = new UpdatePipeline({
+      name,
+      log,
+      logger,
+      document,
+      quota,
+      compactor: this.compactor,
+      observers,
+      reject: (connection, code, reason) => this.reject(connection, code, reason),
+    });
   }
 
-  /**
-   * Loads a document from the store. A document that is exactly one snapshot (the common
-   * case: every unload compacts) is served from the stored bytes at once; its Y.Doc is
-   * decoded right after, or earlier if something needs it. Otherwise the snapshot and newer
-   * log entries are replayed now.
-   */
+  /** Loads a document from the log (see RoomDocument for when its Y.Doc is decoded). */
   static async load(options: RoomOptions): Promise<Room> {
-    const stored = await options.store.load(options.name);
-    const room = new Room(options, new Y.Doc(), stored);
-    if (stored?.snapshot && stored.snapshotStateVector && stored.updates.length === 0) {
-      room.deferSnapshot(stored.snapshot, stored.snapshotStateVector);
-    } else if (stored !== null) {
-      room.replay(stored);
-    }
-    if (room.logLength >= room.compactAfterUpdates) void room.compact();
+    const room = new Room(options, await options.log.load(options.name));
+    room.compactor.compactIfDue();
     return room;
   }
 
-  private replay(stored: StoredDocument): void {
-    this.doc.transact(() => {
-      if (stored.snapshot !== null) Y.applyUpdate(this.doc, stored.snapshot, LOAD_ORIGIN);
-      for (const update of stored.updates) {
-        try {
-          Y.applyUpdate(this.doc, update, LOAD_ORIGIN);
-        } catch (error) {
-          // Every stored update passed Y.decodeUpdate; one that still fails to apply is
-          // skipped so that one bad entry cannot make the whole document unloadable.
-          this.logger.error({ err: error, doc: this.name }, 'skipped a stored update that does not apply');
-        }
-      }
-    }, LOAD_ORIGIN);
-    this.title = readTitle(this.doc);
-  }
-
-  /**
-   * Decoding a large snapshot into a Y.Doc takes tens of milliseconds, and a fresh client's
-   * first sync needs only the snapshot's bytes and state vector, which the store keeps. So
-   * the caches start as those bytes and the Y.Doc is built a little later: late enough that
-   * the client that caused the load (whose step 1 is usually still in flight) is answered
-   * first, and at once if an update or a compaction needs it before then.
-   */
-  private deferSnapshot(snapshot: Uint8Array, stateVector: Uint8Array): void {
-    this.unappliedSnapshot = snapshot;
-    this.cachedFullState = encodeSyncStep2(snapshot);
-    this.cachedStateVector = encodeSyncStep1(stateVector);
-    setTimeout(() => this.materialize(), DEFERRED_DECODE_DELAY_MS).unref();
-  }
-
-  /** Builds the Y.Doc from a deferred snapshot; a no-op once built. */
-  private materialize(): void {
-    const snapshot = this.unappliedSnapshot;
-    if (snapshot === null || this.destroyed) return;
-    this.unappliedSnapshot = null;
-    try {
-      // Origin 'load': the caches already describe this state and stay valid.
-      Y.applyUpdate(this.doc, snapshot, LOAD_ORIGIN);
-    } catch (error) {
-      this.logger.error({ err: error, doc: this.name }, 'stored snapshot does not apply');
-    }
-    this.title = readTitle(this.doc);
-  }
-
-  get sessionCount(): number {
-    return this.sessions.size;
+  get connectionCount(): number {
+    return this.connections.size;
   }
 
   get isDestroyed(): boolean {
     return this.destroyed;
   }
 
-  /** Adds a socket: sends the server's step 1 and the awareness states present. */
-  addSession(socket: RoomSocket, access: SessionAccess): void {
-    this.sessions.set(socket, { access, awarenessClients: new Set(), toldReadOnly: false });
+  /**
+   * Connects a socket: sends the server's step 1 and the awareness states present.
+   * `onLeave` runs when the connection leaves (by default, just disconnecting it).
+   */
+  connect(
+    socket: RoomSocket,
+    access: ConnectionAccess,
+    onLeave: (connection: RoomConnection) => void = (connection) => this.disconnect(connection),
+  ): RoomConnection {
+    const connection = new RoomConnection(this, socket, access, onLeave);
+    this.connections.add(connection);
     // Without the server's step 1, edits the client made offline would never be pulled.
-    socket.send(this.stateVectorFrame());
-    const clients = [...this.awareness.getStates().keys()];
-    if (clients.length > 0) socket.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)));
+    socket.send(this.document.syncStep1Frame());
+    this.awareness.greet(connection);
+    return connection;
   }
 
-  /** Removes a socket and tells the others its awareness states are gone. */
-  removeSession(socket: RoomSocket): void {
-    const session = this.sessions.get(socket);
-    if (session === undefined) return;
-    this.sessions.delete(socket);
-    const clients = [...session.awarenessClients];
-    if (clients.length > 0) removeAwarenessStates(this.awareness, clients, SERVER_ORIGIN);
+  /** Removes a connection and tells the others its awareness states are gone. */
+  disconnect(connection: RoomConnection): void {
+    if (!this.connections.delete(connection)) return;
+    this.awareness.forget(connection);
   }
 
-  /** Handles one frame from a socket. Never throws: a bad frame closes only that socket. */
-  receive(socket: RoomSocket, frame: Uint8Array): void {
-    const session = this.sessions.get(socket);
-    if (session === undefined) return;
+  /** Handles one frame from a connection. A bad frame closes only that connection. */
+  receive(connection: RoomConnection, frame: Uint8Array): void {
+    if (!this.connections.has(connection)) return;
     let message;
     try {
       message = decodeMessage(frame);
     } catch (error) {
       const reason = error instanceof ProtocolError ? error.message : 'undecodable message';
-      this.reject(socket, CloseCode.InvalidMessage, reason);
+      this.reject(connection, CloseCode.InvalidMessage, reason);
       return;
     }
     switch (message.type) {
-      case 'sync-step-1':
-        this.answerStep1(socket, message.stateVector);
+      case 'sync-step-1': {
+        const answer = this.document.syncStep2Frame(message.stateVector);
+        if (answer === null) this.reject(connection, CloseCode.InvalidMessage, 'undecodable state vector');
+        else connection.socket.send(answer);
         return;
+      }
       case 'sync-step-2':
       case 'sync-update':
-        if (session.access.role === 'read') this.ignoreReaderUpdate(socket, session);
-        else this.acceptUpdate(socket, message.update);
+        if (connection.access.role === 'read') this.ignoreReaderUpdate(connection);
+        else this.updates.accept(connection, message.update);
         return;
       case 'awareness':
-        this.acceptAwareness(socket, message.update);
+        if (!this.awareness.receive(connection, message.update)) {
+          this.reject(connection, CloseCode.InvalidMessage, 'undecodable awareness update');
+        }
         return;
       case 'query-awareness':
-        this.sendAllAwareness(socket);
+        this.awareness.answerQuery(connection);
         return;
       case 'auth-denied':
-        this.reject(socket, CloseCode.InvalidMessage, 'clients may not send auth messages');
+        this.reject(connection, CloseCode.InvalidMessage, 'clients may not send auth messages');
         return;
       default: {
         const unhandled: never = message;
@@ -262,206 +156,66 @@ export class Room {
     }
   }
 
-  /** Closes every socket (they will leave through the transport's close handler). */
-  closeAllSessions(code: number, reason: string): void {
-    for (const socket of [...this.sessions.keys()]) socket.close(code, reason);
+  /** Closes every connection's socket (each leaves through the transport's close handler). */
+  closeConnections(code: number, reason: string): void {
+    for (const connection of [...this.connections]) connection.socket.close(code, reason);
   }
 
   /** Waits for pending appends, then folds the log into the snapshot. */
   async flush(): Promise<void> {
-    while (this.inflightWrites.size > 0) await Promise.allSettled([...this.inflightWrites]);
-    this.applyCommitted();
-    if (this.logLength > 0) await this.compact();
+    await this.updates.settle();
+    await this.compactor.compactIfAny();
   }
 
   /** Releases the document's memory. The room must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
-    this.sessions.clear();
+    this.connections.clear();
     this.awareness.destroy();
-    this.doc.destroy();
+    this.document.destroy();
   }
 
-  private answerStep1(socket: RoomSocket, stateVector: Uint8Array): void {
-    if (isEmptyStateVector(stateVector)) {
-      socket.send(this.fullStateFrame());
-      return;
+  /** Broadcasts what reached the Y.Doc, by why it did (see origins.ts). */
+  private onDocumentUpdate(update: Uint8Array, origin: unknown): void {
+    // Every transaction in rooms/ is tagged; an untagged one would be a bug, and sending its
+    // change beats losing it.
+    const kind = isTransactionOrigin(origin) ? origin.kind : 'committed';
+    switch (kind) {
+      case 'load':
+        return;
+      case 'committed':
+      case 'remote':
+      case 'client': // (awareness origins: they never reach the Y.Doc)
+      case 'server':
+        // Encoded once; every socket (the sender too: its save indicator waits for the echo)
+        // gets the same bytes.
+        this.broadcast(encodeSyncUpdate(update));
+        return;
+      default: {
+        const unhandled: never = kind;
+        throw new Error(`unhandled origin ${String(unhandled)}`);
+      }
     }
-    this.materialize();
-    let diff: Uint8Array;
-    try {
-      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
-    } catch {
-      this.reject(socket, CloseCode.InvalidMessage, 'undecodable state vector');
-      return;
-    }
-    socket.send(encodeSyncStep2(diff));
-  }
-
-  private acceptUpdate(socket: RoomSocket, update: Uint8Array): void {
-    let decoded;
-    try {
-      // Full structural validation before the bytes reach the store.
-      decoded = Y.decodeUpdate(update);
-    } catch {
-      this.reject(socket, CloseCode.InvalidMessage, 'undecodable Yjs update');
-      return;
-    }
-    if (isEmptyUpdate(decoded)) return;
-    const bytes = update.byteLength;
-    if (this.snapshotBytes + this.logBytes + this.inflightBytes + bytes > this.maxDocumentBytes) {
-      // Refused before it is stored: the document stays exactly as it was.
-      this.reject(socket, CloseCode.MessageTooBig, `document would exceed ${this.maxDocumentBytes} bytes`);
-      return;
-    }
-    this.inflightBytes += bytes;
-    const write = this.store.append(this.name, update).then(
-      (seq) => {
-        this.inflightBytes -= bytes;
-        this.logBytes += bytes;
-        this.committed.push({ socket, update, seq });
-        // The store settles a whole group commit's appends in one run of microtasks; this one
-        // is queued behind them, so it sees the whole batch.
-        if (this.committed.length === 1) queueMicrotask(() => this.applyCommitted());
-      },
-      (error: unknown) => {
-        this.inflightBytes -= bytes;
-        this.logger.error({ err: error, doc: this.name }, 'could not store an update');
-        // Retryable: the client still holds the change and resends it after reconnecting.
-        socket.close(CloseCode.InternalError, 'could not store the update');
-      },
-    );
-    this.inflightWrites.add(write);
-    void write.finally(() => this.inflightWrites.delete(write));
   }
 
   /**
-   * Applies every update of one group commit in a single Yjs transaction, so that they reach
-   * each socket as one merged update (Yjs encodes a transaction's changes once). A quiet room
-   * sends one frame per keystroke as before; a busy one sends one frame per commit instead
-   * of one per update, which is what keeps a hot room's sockets and latency in check.
+   * Read-only connections sync and show presence, but their updates are dropped: never
+   * applied, stored or broadcast. The client is told once, with y-websocket's
+   * permission-denied message (the stock client logs it; Inkwell's editor is read-only for
+   * viewers anyway).
    */
-  private applyCommitted(): void {
-    const batch = this.committed;
-    if (batch.length === 0 || this.destroyed) return;
-    this.committed = [];
-    this.materialize();
-    this.doc.transact(() => {
-      for (const { socket, update, seq } of batch) {
-        this.appliedThroughSeq = Math.max(this.appliedThroughSeq, seq);
-        this.logLength++;
-        try {
-          Y.applyUpdate(this.doc, update, COMMITTED_ORIGIN);
-        } catch (error) {
-          this.logger.warn({ err: error, doc: this.name }, 'a stored update did not apply');
-          this.reject(socket, CloseCode.InvalidMessage, 'Yjs update does not apply');
-        }
-      }
-    }, COMMITTED_ORIGIN);
-    this.mirrorTitle();
-    if (this.logLength >= this.compactAfterUpdates) void this.compact();
-  }
-
-  private mirrorTitle(): void {
-    const title = readTitle(this.doc);
-    if (title === this.title) return;
-    this.title = title;
-    this.store
-      .setTitle(this.name, title)
-      .catch((error: unknown) =>
-        this.logger.error({ err: error, doc: this.name }, 'could not record the title'),
-      );
-  }
-
-  private onDocUpdate(update: Uint8Array, origin: unknown): void {
-    if (isTransactionOrigin(origin) && origin.kind === 'load') return;
-    this.cachedFullState = null;
-    this.cachedStateVector = null;
-    // Encoded once; every socket (the sender too: its save indicator waits for the echo)
-    // gets the same bytes.
-    this.broadcast(encodeSyncUpdate(update));
-  }
-
-  /**
-   * Read-only sessions sync and show presence, but their updates are dropped: never applied,
-   * stored or broadcast. The client is told once, with y-websocket's permission-denied
-   * message (the stock client logs it; Inkwell's editor is read-only for viewers anyway).
-   */
-  private ignoreReaderUpdate(socket: RoomSocket, session: Session): void {
-    if (session.toldReadOnly) return;
-    session.toldReadOnly = true;
-    socket.send(encodePermissionDenied(READ_ONLY_REASON));
-  }
-
-  private acceptAwareness(socket: RoomSocket, update: Uint8Array): void {
-    const origin: TransactionOrigin = { kind: 'client', socket };
-    try {
-      applyAwarenessUpdate(this.awareness, update, origin);
-    } catch {
-      this.reject(socket, CloseCode.InvalidMessage, 'undecodable awareness update');
-    }
-  }
-
-  private onAwarenessUpdate({ added, updated, removed }: AwarenessChange, origin: unknown): void {
-    if (isTransactionOrigin(origin) && origin.kind === 'client') {
-      const announced = this.sessions.get(origin.socket)?.awarenessClients;
-      if (announced !== undefined) {
-        for (const client of added) announced.add(client);
-        for (const client of removed) announced.delete(client);
-      }
-    }
-    // Renewals ("updated" with the same state) are relayed too: they keep every client's
-    // view of the others alive, and echoing them to the sender resets its 30 s timer.
-    const changed = added.concat(updated, removed);
-    this.broadcast(encodeAwareness(encodeAwarenessUpdate(this.awareness, changed)));
-  }
-
-  private sendAllAwareness(socket: RoomSocket): void {
-    const clients = [...this.awareness.getStates().keys()];
-    socket.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)));
+  private ignoreReaderUpdate(connection: RoomConnection): void {
+    if (connection.toldReadOnly) return;
+    connection.toldReadOnly = true;
+    connection.socket.send(encodePermissionDenied(READ_ONLY_REASON));
   }
 
   private broadcast(frame: Uint8Array): void {
-    for (const socket of this.sessions.keys()) socket.send(frame);
+    for (const connection of this.connections) connection.socket.send(frame);
   }
 
-  private fullStateFrame(): Uint8Array {
-    if (this.cachedFullState === null) this.materialize();
-    this.cachedFullState ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
-    return this.cachedFullState;
-  }
-
-  private stateVectorFrame(): Uint8Array {
-    if (this.cachedStateVector === null) this.materialize();
-    this.cachedStateVector ??= encodeSyncStep1(Y.encodeStateVector(this.doc));
-    return this.cachedStateVector;
-  }
-
-  private compact(): Promise<void> {
-    if (this.compaction !== null) return this.compaction;
-    const covered = this.logLength;
-    const coveredBytes = this.logBytes;
-    const throughSeq = this.appliedThroughSeq;
-    this.materialize();
-    const snapshot = Y.encodeStateAsUpdate(this.doc);
-    this.compaction = this.store
-      .compact(this.name, snapshot, Y.encodeStateVector(this.doc), throughSeq)
-      .then(
-        () => {
-          this.logLength -= covered;
-          this.logBytes -= coveredBytes;
-          this.snapshotBytes = snapshot.byteLength;
-        },
-        (error: unknown) => this.logger.error({ err: error, doc: this.name }, 'compaction failed'),
-      )
-      .finally(() => {
-        this.compaction = null;
-      });
-    return this.compaction;
-  }
-
-  private reject(socket: RoomSocket, code: number, reason: string): void {
+  private reject(connection: RoomConnection, code: number, reason: string): void {
     this.logger.warn({ doc: this.name, code, reason }, 'closing a socket that sent a bad frame');
-    socket.close(code, reason);
+    connection.socket.close(code, reason);
   }
 }

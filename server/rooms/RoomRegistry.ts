@@ -1,58 +1,35 @@
 import type { Logger } from '../logger.ts';
-import type { DocStore } from '../storage/DocStore.ts';
-import { Room, type SessionAccess } from './Room.ts';
+import type { DocLog } from '../storage/DocLog.ts';
+import { Room } from './Room.ts';
+import type { ConnectionAccess, RoomConnection } from './RoomConnection.ts';
+import type { RoomObserverFactory } from './RoomObserver.ts';
 import type { RoomSocket } from './RoomSocket.ts';
 
-export interface RoomRegistryOptions {
-  store: DocStore;
+interface RoomRegistryOptions {
+  log: DocLog;
   logger: Logger;
   compactAfterUpdates: number;
   maxDocumentBytes: number;
-}
-
-/** A socket's membership of a room, as the transport sees it. */
-export interface RoomSession {
-  readonly room: string;
-  /** Hands one frame from the socket to the room. */
-  receive(frame: Uint8Array): void;
-  /** Called once when the socket has closed. */
-  leave(): void;
-}
-
-/** A RoomSession; a class rather than closures, since one is kept per open socket. */
-class Membership implements RoomSession {
-  private left = false;
-
-  constructor(
-    readonly room: string,
-    private readonly target: Room,
-    private readonly socket: RoomSocket,
-    private readonly onLeave: (room: Room, socket: RoomSocket) => void,
-  ) {}
-
-  receive(frame: Uint8Array): void {
-    this.target.receive(this.socket, frame);
-  }
-
-  leave(): void {
-    if (this.left) return;
-    this.left = true;
-    this.onLeave(this.target, this.socket);
-  }
+  /** What follows each room's document from outside (e.g. the title mirror). */
+  observers?: readonly RoomObserverFactory[];
 }
 
 /**
  * Loads, shares and unloads rooms.
  *
  * Concurrent joins of one document share one load (a map of promises), so the first step 2
- * anyone receives already holds the stored content. A room whose last session leaves is
+ * anyone receives already holds the stored content. A room whose last connection leaves is
  * flushed (pending appends committed, log compacted) and dropped from memory.
  */
 export class RoomRegistry {
-  private readonly loading = new Map<string, Promise<Room>>();
+  /** Every room in memory, loading or loaded, as the load's promise that every join awaits. */
+  private readonly loads = new Map<string, Promise<Room>>();
+  /** The rooms whose load has finished. */
   private readonly loaded = new Map<string, Room>();
+  /** Unloads under way (a room whose last connection left is being flushed). */
+  private readonly unloads = new Set<Promise<void>>();
   private readonly options: RoomRegistryOptions;
-  private readonly leaveRoom = (room: Room, socket: RoomSocket) => this.leave(room, socket);
+  private readonly onLeave = (connection: RoomConnection) => this.leave(connection);
 
   constructor(options: RoomRegistryOptions) {
     this.options = options;
@@ -63,63 +40,73 @@ export class RoomRegistry {
     return this.loaded.size;
   }
 
-  /** Number of sockets in all rooms. */
-  get sessionCount(): number {
+  /** Number of connections in all rooms. */
+  get connectionCount(): number {
     let count = 0;
-    for (const room of this.loaded.values()) count += room.sessionCount;
+    for (const room of this.loaded.values()) count += room.connectionCount;
     return count;
   }
 
-  /** True when the document is in memory (or being loaded). */
-  isLoaded(name: string): boolean {
-    return this.loading.has(name);
+  /** True when the document is in memory or being loaded. */
+  hasRoom(name: string): boolean {
+    return this.loads.has(name);
   }
 
-  /** Joins a socket to a document, loading the document first if needed. */
-  async join(name: string, socket: RoomSocket, access: SessionAccess): Promise<RoomSession> {
+  /** Connects a socket to a document, loading the document first if needed. */
+  async join(name: string, socket: RoomSocket, access: ConnectionAccess): Promise<RoomConnection> {
     for (;;) {
       const room = await this.load(name);
       // The room may have been unloaded between the load resolving and now; load again.
       if (room.isDestroyed) continue;
-      room.addSession(socket, access);
-      return new Membership(name, room, socket, this.leaveRoom);
+      return room.connect(socket, access, this.onLeave);
     }
   }
 
-  /** Closes every session, flushes every room and empties the registry. */
+  /** Closes every connection, flushes every room and empties the registry. */
   async closeAll(code: number, reason: string): Promise<void> {
-    await Promise.allSettled(this.loading.values());
+    await Promise.allSettled(this.loads.values());
     const rooms = [...this.loaded.values()];
-    for (const room of rooms) room.closeAllSessions(code, reason);
+    for (const room of rooms) room.closeConnections(code, reason);
     await Promise.all(rooms.map((room) => this.unload(room, { force: true })));
   }
 
+  /** Resolves once every unload under way has finished, whether or not it dropped its room. */
+  async unloadsSettled(): Promise<void> {
+    while (this.unloads.size > 0) await Promise.allSettled([...this.unloads]);
+  }
+
   private load(name: string): Promise<Room> {
-    let pending = this.loading.get(name);
-    if (pending === undefined) {
-      const { store, logger, compactAfterUpdates, maxDocumentBytes } = this.options;
-      pending = Room.load({
+    let load = this.loads.get(name);
+    if (load === undefined) {
+      const { log, logger, compactAfterUpdates, maxDocumentBytes, observers } = this.options;
+      load = Room.load({
         name,
-        store,
+        log,
         logger: logger.child({ doc: name }),
         compactAfterUpdates,
         maxDocumentBytes,
+        observers,
       });
-      this.loading.set(name, pending);
-      pending.then(
+      this.loads.set(name, load);
+      load.then(
         (room) => this.loaded.set(name, room),
         (error: unknown) => {
           logger.error({ err: error, doc: name }, 'could not load a document');
-          this.loading.delete(name);
+          this.loads.delete(name);
         },
       );
     }
-    return pending;
+    return load;
   }
 
-  private leave(room: Room, socket: RoomSocket): void {
-    room.removeSession(socket);
-    if (room.sessionCount === 0) void this.unload(room, { force: false });
+  private leave(connection: RoomConnection): void {
+    const { room } = connection;
+    room.disconnect(connection);
+    if (room.connectionCount === 0) {
+      const unload = this.unload(room, { force: false });
+      this.unloads.add(unload);
+      void unload.finally(() => this.unloads.delete(unload));
+    }
   }
 
   private async unload(room: Room, { force }: { force: boolean }): Promise<void> {
@@ -129,10 +116,10 @@ export class RoomRegistry {
       this.options.logger.error({ err: error, doc: room.name }, 'could not flush a document');
     }
     // Someone joined while we flushed, or another unload won the race.
-    if (room.isDestroyed || (!force && room.sessionCount > 0)) return;
+    if (room.isDestroyed || (!force && room.connectionCount > 0)) return;
     if (this.loaded.get(room.name) === room) {
       this.loaded.delete(room.name);
-      this.loading.delete(room.name);
+      this.loads.delete(room.name);
     }
     room.destroy();
   }

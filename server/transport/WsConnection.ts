@@ -4,11 +4,14 @@ import { CloseCode } from '../../shared/closeCodes.ts';
 import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import { admitConnection, type AdmissionPolicy, type Handshake } from '../access/admitConnection.ts';
 import type { Logger } from '../logger.ts';
-import type { RoomRegistry, RoomSession } from '../rooms/RoomRegistry.ts';
+import type { ConnectionAccess, RoomConnection } from '../rooms/RoomConnection.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
 import { frameOnce } from './binaryFrame.ts';
 import type { Heartbeat } from './Heartbeat.ts';
 import { TokenBucket } from './TokenBucket.ts';
+
+/** What the transport needs of its connection to a room: hand it frames, say when it closed. */
+type RoomMembership = Pick<RoomConnection, 'receive' | 'leave'>;
 
 /** Limits every connection shares (one object for all of them). */
 interface ConnectionLimits {
@@ -24,7 +27,7 @@ interface ConnectionLimits {
 /** What a connection needs from the rest of the server. */
 export interface ConnectionDeps {
   admission: AdmissionPolicy;
-  rooms: Pick<RoomRegistry, 'join'>;
+  rooms: { join(doc: string, socket: RoomSocket, access: ConnectionAccess): Promise<RoomMembership> };
   heartbeat: Heartbeat;
   limits: ConnectionLimits;
   logger: Logger;
@@ -72,7 +75,7 @@ export class WsConnection implements RoomSocket {
   private readonly rate: TokenBucket;
   /** Known once admitted (for log lines). */
   private doc: string | null = null;
-  private session: RoomSession | null = null;
+  private session: RoomMembership | null = null;
   /** Frames that arrived before the room was joined; null once joined. */
   private queued: Uint8Array[] | null = [];
   private queuedBytes = 0;
@@ -159,7 +162,7 @@ export class WsConnection implements RoomSocket {
     }
     this.holdsSlot = true;
     if (admission.expiresAt !== null) this.closeAtExpiry(admission.expiresAt);
-    let session: RoomSession;
+    let session: RoomMembership;
     try {
       session = await deps.rooms.join(admission.doc, this, admission.access);
     } catch {

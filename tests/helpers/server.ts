@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { startServer, type RunningServer } from '../../server/startServer.ts';
-import type { DocStore } from '../../server/storage/DocStore.ts';
+import type { Storage } from '../../server/storage/Storage.ts';
 
 /** A fresh temporary data directory. */
 export function tempDataDir(): string {
@@ -20,13 +20,13 @@ export interface TestServer extends RunningServer {
 /** Starts a real server on 127.0.0.1 (port 0 unless given) with a real SQLite file. */
 export async function startTestServer(
   overrides: Partial<Config> = {},
-  store?: DocStore,
+  storage?: Storage,
 ): Promise<TestServer> {
   const config: Config = {
     ...loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
     dataDir: overrides.dataDir ?? tempDataDir(),
     ...overrides,
   };
-  const server = await startServer(config, silentLogger(), store);
+  const server = await startServer(config, silentLogger(), storage);
   return { ...server, close: server.close, config, syncUrl: `${server.url.replace(/^http/, 'ws')}/sync` };
 }

@@ -84,7 +84,7 @@ describe('sync handshake in auth mode', () => {
     );
     await Promise.all(clients.map((c) => c.firstSync));
     expect(clients.map((c) => c.provider.synced)).toEqual([true, true]);
-    expect(server.registry.isLoaded('team-plans') && server.registry.isLoaded('team-notes')).toBe(true);
+    expect(server.registry.hasRoom('team-plans') && server.registry.hasRoom('team-notes')).toBe(true);
     for (const c of clients) c.destroy();
   });
 

@@ -53,7 +53,7 @@ describe('limits', () => {
     expect((await raw('x').closed).code).toBe(CloseCode.RateLimited);
     a.ws.close();
     await a.closed;
-    await waitFor(() => server.registry.sessionCount === 1, 'the closed socket to be released');
+    await waitFor(() => server.registry.connectionCount === 1, 'the closed socket to be released');
     const again = raw('x');
     await again.opened;
     await waitFor(() => again.frames.length > 0, 'a freed slot to be usable');
@@ -122,18 +122,21 @@ describe('limits', () => {
       if (i % 32 === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await waitFor(
-      () => writer.provider.synced && server.registry.sessionCount === 2,
+      () => writer.provider.synced && server.registry.connectionCount === 2,
       'the writes to be sent',
     );
     socket.resume();
     const code = await slowClosed;
     expect(code).toBe(CloseCode.TryAgainLater);
-    expect(writer.provider.wsconnected).toBe(true);
+    // The writer gets its own updates echoed; on a loaded machine this test's busy event loop
+    // can read them too slowly and be closed as a slow reader as well. Either way it must be
+    // back, and nothing it wrote may be lost.
+    await waitFor(() => writer.provider.wsconnected && writer.provider.synced, 'the writer to be connected');
     // The writer's last changes may still be on their way to the server when this client
     // joins: its first sync holds what the server has, and the rest follows as updates.
     const later = client('firehose');
     await later.firstSync;
-    await waitForConvergence([writer, later], 30_000);
+    await waitForConvergence([writer, later], 60_000);
     expect(later.text().length).toBe(writer.text().length);
   });
 });

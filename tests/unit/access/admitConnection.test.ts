@@ -47,7 +47,7 @@ function policy(
     allowedOrigins: options.allowedOrigins ?? null,
     connections: new ConnectionLimiter(options.maxConnections ?? 100, options.maxPerAddress ?? 10),
     documents: {
-      isLoaded: (name) => loaded.has(name),
+      hasRoom: (name) => loaded.has(name),
       get loadedCount() {
         return loaded.size;
       },

@@ -9,67 +9,50 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
 } from '../../../shared/protocol.ts';
-import { silentLogger } from '../../../server/logger.ts';
-import { Room } from '../../../server/rooms/Room.ts';
-import { GatedStore, TestSocket } from '../../helpers/roomFakes.ts';
+import type { Room } from '../../../server/rooms/Room.ts';
+import {
+  clientEdit,
+  ConnectedSocket,
+  gatedStorage,
+  openRoom,
+  textOf,
+  type GatedLog,
+} from '../../helpers/roomFakes.ts';
 
 const EMPTY_STATE_VECTOR = Uint8Array.of(0);
-const WRITER = { role: 'write' } as const;
-
-function clientEdit(text: string, doc = new Y.Doc()): { doc: Y.Doc; update: Uint8Array } {
-  let update: Uint8Array | null = null;
-  doc.once('update', (u: Uint8Array) => (update = u));
-  doc.getText('text').insert(doc.getText('text').length, text);
-  return { doc, update: update! };
-}
-
-function textOf(update: Uint8Array): string {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, update);
-  return doc.getText('text').toString();
-}
 
 describe('Room', () => {
-  let store: GatedStore;
+  let log: GatedLog;
   let room: Room;
+  const connect = () => new ConnectedSocket(room);
 
   beforeEach(async () => {
-    store = new GatedStore();
-    room = await Room.load({
-      name: 'doc',
-      store,
-      logger: silentLogger(),
-      compactAfterUpdates: 1000,
-      maxDocumentBytes: 1 << 30,
-    });
+    log = gatedStorage().log;
+    room = await openRoom(log);
   });
 
   it('greets a new socket with the server step 1, so offline edits get pulled', () => {
-    const socket = new TestSocket();
-    room.addSession(socket, WRITER);
+    const socket = connect();
     expect(socket.messages()).toEqual([{ type: 'sync-step-1', stateVector: EMPTY_STATE_VECTOR }]);
   });
 
-  it('broadcasts an update only after the store committed it', async () => {
-    const writer = new TestSocket();
-    const reader = new TestSocket();
-    room.addSession(writer, WRITER);
-    room.addSession(reader, WRITER);
+  it('broadcasts an update only after the log committed it', async () => {
+    const writer = connect();
+    const reader = connect();
     writer.take();
     reader.take();
 
-    room.receive(writer, encodeSyncUpdate(clientEdit('hello').update));
+    writer.deliver(encodeSyncUpdate(clientEdit('hello').update));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(store.pendingAppends).toBe(1);
+    expect(log.pendingAppends).toBe(1);
     expect(reader.frames).toHaveLength(0);
     // A joiner's step 2 must not reveal the uncommitted edit either.
-    const joiner = new TestSocket();
-    room.addSession(joiner, WRITER);
-    room.receive(joiner, encodeSyncStep1(EMPTY_STATE_VECTOR));
+    const joiner = connect();
+    joiner.deliver(encodeSyncStep1(EMPTY_STATE_VECTOR));
     const joinerStep2 = joiner.messages().find((m) => m.type === 'sync-step-2');
     expect(joinerStep2?.type === 'sync-step-2' && textOf(joinerStep2.update)).toBe('');
 
-    await store.commit();
+    await log.commit();
     const [message] = reader.take();
     expect(message?.type).toBe('sync-update');
     expect(message?.type === 'sync-update' && textOf(message.update)).toBe('hello');
@@ -78,22 +61,20 @@ describe('Room', () => {
   });
 
   it('sends every socket the very same broadcast bytes', async () => {
-    const sockets = [new TestSocket(), new TestSocket(), new TestSocket()];
-    for (const s of sockets) room.addSession(s, WRITER);
+    const sockets = [connect(), connect(), connect()];
     for (const s of sockets) s.frames.length = 0;
-    room.receive(sockets[0]!, encodeSyncUpdate(clientEdit('x').update));
-    await store.commit();
+    sockets[0]!.deliver(encodeSyncUpdate(clientEdit('x').update));
+    await log.commit();
     expect(sockets[1]!.frames[0]).toBe(sockets[0]!.frames[0]);
     expect(sockets[2]!.frames[0]).toBe(sockets[0]!.frames[0]);
   });
 
   it('sends the updates of one group commit as a single merged update', async () => {
-    const [alice, bob, reader] = [new TestSocket(), new TestSocket(), new TestSocket()];
-    for (const s of [alice, bob, reader]) room.addSession(s, WRITER);
+    const [alice, bob, reader] = [connect(), connect(), connect()];
     for (const s of [alice, bob, reader]) s.take();
-    room.receive(alice, encodeSyncUpdate(clientEdit('Hello').update));
-    room.receive(bob, encodeSyncUpdate(clientEdit('World').update));
-    await store.commit();
+    alice.deliver(encodeSyncUpdate(clientEdit('Hello').update));
+    bob.deliver(encodeSyncUpdate(clientEdit('World').update));
+    await log.commit();
     const messages = reader.take();
     expect(messages.map((m) => m.type)).toEqual(['sync-update']);
     const text = messages[0]!.type === 'sync-update' ? textOf(messages[0]!.update) : '';
@@ -102,54 +83,44 @@ describe('Room', () => {
   });
 
   it('answers step 1 with the missing content and caches the full state until the next change', async () => {
-    const writer = new TestSocket();
-    room.addSession(writer, WRITER);
-    room.receive(writer, encodeSyncUpdate(clientEdit('stored text').update));
-    await store.commit();
+    const writer = connect();
+    writer.deliver(encodeSyncUpdate(clientEdit('stored text').update));
+    await log.commit();
 
-    const a = new TestSocket();
-    const b = new TestSocket();
-    for (const s of [a, b]) {
-      room.addSession(s, WRITER);
-      room.receive(s, encodeSyncStep1(EMPTY_STATE_VECTOR));
-    }
-    const step2 = (s: TestSocket) => s.frames.find((f, i) => s.messages()[i]!.type === 'sync-step-2')!;
+    const [a, b] = [connect(), connect()];
+    for (const s of [a, b]) s.deliver(encodeSyncStep1(EMPTY_STATE_VECTOR));
+    const step2 = (s: ConnectedSocket) => s.frames.find((f, i) => s.messages()[i]!.type === 'sync-step-2')!;
     expect(step2(a)).toBe(step2(b));
     const message = a.messages().find((m) => m.type === 'sync-step-2');
     expect(message?.type === 'sync-step-2' && textOf(message.update)).toBe('stored text');
 
-    room.receive(writer, encodeSyncUpdate(clientEdit(' more', new Y.Doc()).update));
-    await store.commit();
-    const c = new TestSocket();
-    room.addSession(c, WRITER);
-    room.receive(c, encodeSyncStep1(EMPTY_STATE_VECTOR));
+    writer.deliver(encodeSyncUpdate(clientEdit(' more', new Y.Doc()).update));
+    await log.commit();
+    const c = connect();
+    c.deliver(encodeSyncStep1(EMPTY_STATE_VECTOR));
     expect(step2(c)).not.toBe(step2(a));
   });
 
   it('answers a non-empty state vector with only what that client lacks', async () => {
-    const writer = new TestSocket();
-    room.addSession(writer, WRITER);
+    const writer = connect();
     const edit = clientEdit('abc');
-    room.receive(writer, encodeSyncUpdate(edit.update));
-    await store.commit();
-    room.receive(writer, encodeSyncStep1(Y.encodeStateVector(edit.doc)));
+    writer.deliver(encodeSyncUpdate(edit.update));
+    await log.commit();
+    writer.deliver(encodeSyncStep1(Y.encodeStateVector(edit.doc)));
     const reply = writer.messages().at(-1);
     expect(reply?.type).toBe('sync-step-2');
     if (reply?.type === 'sync-step-2') expect(Y.decodeUpdate(reply.update).structs).toHaveLength(0);
   });
 
-  it('stores nothing for an empty step 2 (an up-to-date client reconnecting)', async () => {
-    const socket = new TestSocket();
-    room.addSession(socket, WRITER);
-    room.receive(socket, encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc())));
-    expect(store.pendingAppends).toBe(0);
+  it('stores nothing for an empty step 2 (an up-to-date client reconnecting)', () => {
+    connect().deliver(encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc())));
+    expect(log.pendingAppends).toBe(0);
   });
 
   it('closes only the offending socket when a frame or update is malformed, and keeps the document', async () => {
-    const good = new TestSocket();
-    room.addSession(good, WRITER);
-    room.receive(good, encodeSyncUpdate(clientEdit('keep me').update));
-    await store.commit();
+    const good = connect();
+    good.deliver(encodeSyncUpdate(clientEdit('keep me').update));
+    await log.commit();
 
     const cases: Uint8Array[] = [
       Uint8Array.of(0xff, 0xff),
@@ -160,56 +131,60 @@ describe('Room', () => {
       Uint8Array.of(2, 0, 1, 0x41),
     ];
     for (const frame of cases) {
-      const bad = new TestSocket();
-      room.addSession(bad, WRITER);
-      room.receive(bad, frame);
+      const bad = connect();
+      bad.deliver(frame);
       expect(bad.closed?.code, `frame ${Array.from(frame)}`).toBe(CloseCode.InvalidMessage);
     }
-    await store.commit();
+    await log.commit();
     expect(good.closed).toBeNull();
-    room.receive(good, encodeSyncStep1(EMPTY_STATE_VECTOR));
+    good.deliver(encodeSyncStep1(EMPTY_STATE_VECTOR));
     const reply = good.messages().at(-1);
     expect(reply?.type === 'sync-step-2' && textOf(reply.update)).toBe('keep me');
   });
 
   it('closes the sender with a retryable code and broadcasts nothing when storing fails', async () => {
-    const writer = new TestSocket();
-    const reader = new TestSocket();
-    room.addSession(writer, WRITER);
-    room.addSession(reader, WRITER);
+    const writer = connect();
+    const reader = connect();
     reader.take();
-    store.failNextAppends = 1;
-    room.receive(writer, encodeSyncUpdate(clientEdit('lost?').update));
-    await store.commit();
+    log.failNextAppends = 1;
+    writer.deliver(encodeSyncUpdate(clientEdit('lost?').update));
+    await log.commit();
     expect(writer.closed?.code).toBe(CloseCode.InternalError);
     expect(reader.frames).toHaveLength(0);
   });
 
+  it('ignores frames from a connection that has left', async () => {
+    const leaver = connect();
+    const stayer = connect();
+    stayer.take();
+    leaver.connection.leave();
+    leaver.deliver(encodeSyncUpdate(clientEdit('too late').update));
+    expect(log.pendingAppends).toBe(0);
+    expect(stayer.frames).toHaveLength(0);
+  });
+
   it('relays awareness, answers query-awareness, and removes a leaver’s states', () => {
-    const alice = new TestSocket();
-    const bob = new TestSocket();
-    room.addSession(alice, WRITER);
-    room.addSession(bob, WRITER);
+    const alice = connect();
+    const bob = connect();
     alice.take();
     bob.take();
 
     const aliceAwareness = new Awareness(new Y.Doc());
     aliceAwareness.setLocalStateField('user', { name: 'Alice' });
-    room.receive(alice, encodeAwareness(encodeAwarenessUpdate(aliceAwareness, [aliceAwareness.clientID])));
+    alice.deliver(encodeAwareness(encodeAwarenessUpdate(aliceAwareness, [aliceAwareness.clientID])));
     expect(bob.take().map((m) => m.type)).toEqual(['awareness']);
 
-    room.receive(bob, encodeQueryAwareness());
+    bob.deliver(encodeQueryAwareness());
     const [answer] = bob.take();
     const seen = new Awareness(new Y.Doc());
     if (answer?.type === 'awareness') applyAwarenessUpdate(seen, answer.update, 'test');
     expect(seen.getStates().get(aliceAwareness.clientID)).toEqual({ user: { name: 'Alice' } });
 
     // A newcomer gets the present states at once.
-    const carol = new TestSocket();
-    room.addSession(carol, WRITER);
+    const carol = connect();
     expect(carol.messages().map((m) => m.type)).toEqual(['sync-step-1', 'awareness']);
 
-    room.removeSession(alice);
+    alice.connection.leave();
     const [removal] = bob.take();
     expect(removal?.type).toBe('awareness');
     if (removal?.type === 'awareness') applyAwarenessUpdate(seen, removal.update, 'test');
@@ -219,23 +194,17 @@ describe('Room', () => {
   });
 
   it('compacts its log into a snapshot that a fresh load reproduces', async () => {
-    const compacting = await Room.load({
-      name: 'c',
-      store,
-      logger: silentLogger(),
-      compactAfterUpdates: 3,
-      maxDocumentBytes: 1 << 30,
-    });
-    const socket = new TestSocket();
-    compacting.addSession(socket, WRITER);
+    const compacting = await openRoom(log, { name: 'c', compactAfterUpdates: 3 });
+    const socket = new ConnectedSocket(compacting);
     const doc = new Y.Doc();
     for (const word of ['one ', 'two ', 'three ', 'four']) {
-      compacting.receive(socket, encodeSyncUpdate(clientEdit(word, doc).update));
-      await store.commit();
+      socket.deliver(encodeSyncUpdate(clientEdit(word, doc).update));
+      await log.commit();
     }
     await compacting.flush();
-    const stored = await store.load('c');
+    const stored = await log.load('c');
     expect(stored?.updates).toHaveLength(0);
+    expect(stored?.lastSeq).toBe(4);
     expect(textOf(stored!.snapshot!)).toBe('one two three four');
   });
 
@@ -243,44 +212,34 @@ describe('Room', () => {
     async function storedSnapshot(text: string) {
       const doc = new Y.Doc();
       doc.getText('text').insert(0, text);
-      const appended = store.append('snap', Y.encodeStateAsUpdate(doc));
-      await store.commit();
-      await store.compact('snap', Y.encodeStateAsUpdate(doc), Y.encodeStateVector(doc), await appended);
-      return Room.load({
-        name: 'snap',
-        store,
-        logger: silentLogger(),
-        compactAfterUpdates: 1000,
-        maxDocumentBytes: 1 << 30,
-      });
+      const appended = log.append('snap', Y.encodeStateAsUpdate(doc));
+      await log.commit();
+      await log.compact('snap', Y.encodeStateAsUpdate(doc), Y.encodeStateVector(doc), await appended);
+      return openRoom(log, { name: 'snap' });
     }
 
     it('answers a fresh client with exactly the stored snapshot', async () => {
-      const snapRoom = await storedSnapshot('from the snapshot');
-      const socket = new TestSocket();
-      snapRoom.addSession(socket, WRITER);
-      snapRoom.receive(socket, encodeSyncStep1(EMPTY_STATE_VECTOR));
-      const snapshot = (await store.load('snap'))!.snapshot!;
+      const socket = new ConnectedSocket(await storedSnapshot('from the snapshot'));
+      socket.deliver(encodeSyncStep1(EMPTY_STATE_VECTOR));
+      const snapshot = (await log.load('snap'))!.snapshot!;
       expect(socket.frames.at(-1)).toEqual(encodeSyncStep2(snapshot));
     });
 
     it('accepts updates and answers state vectors before the deferred decode has run', async () => {
       const snapRoom = await storedSnapshot('base');
-      const writer = new TestSocket();
-      snapRoom.addSession(writer, WRITER);
+      const writer = new ConnectedSocket(snapRoom);
       const mine = new Y.Doc();
-      Y.applyUpdate(mine, (await store.load('snap'))!.snapshot!);
+      Y.applyUpdate(mine, (await log.load('snap'))!.snapshot!);
       mine.getText('text').insert(4, ' and more');
-      snapRoom.receive(writer, encodeSyncUpdate(Y.encodeStateAsUpdate(mine)));
-      snapRoom.receive(writer, encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
-      await store.commit();
-      const joiner = new TestSocket();
-      snapRoom.addSession(joiner, WRITER);
-      snapRoom.receive(joiner, encodeSyncStep1(EMPTY_STATE_VECTOR));
+      writer.deliver(encodeSyncUpdate(Y.encodeStateAsUpdate(mine)));
+      writer.deliver(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+      await log.commit();
+      const joiner = new ConnectedSocket(snapRoom);
+      joiner.deliver(encodeSyncStep1(EMPTY_STATE_VECTOR));
       const reply = joiner.messages().at(-1);
       expect(reply?.type === 'sync-step-2' && textOf(reply.update)).toBe('base and more');
       await snapRoom.flush();
-      const stored = await store.load('snap');
+      const stored = await log.load('snap');
       expect(textOf(stored!.snapshot!)).toBe('base and more');
       expect(stored!.snapshotStateVector).toEqual(Y.encodeStateVector(mine));
     });

@@ -3,46 +3,45 @@ import * as Y from 'yjs';
 import { encodeSyncStep1, encodeSyncUpdate } from '../../../shared/protocol.ts';
 import { silentLogger } from '../../../server/logger.ts';
 import { RoomRegistry } from '../../../server/rooms/RoomRegistry.ts';
-import { GatedStore, TestSocket } from '../../helpers/roomFakes.ts';
+import { clientEdit, gatedStorage, TestSocket, WRITER } from '../../helpers/roomFakes.ts';
 
-function editUpdate(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  let update: Uint8Array | null = null;
-  doc.on('update', (u: Uint8Array) => (update = u));
-  doc.getText('text').insert(0, text);
-  return update!;
+const editUpdate = (text: string) => clientEdit(text).update;
+
+function setup() {
+  const log = gatedStorage().log;
+  const registry = new RoomRegistry({
+    log,
+    logger: silentLogger(),
+    compactAfterUpdates: 1000,
+    maxDocumentBytes: 1 << 30,
+  });
+  return { log, registry };
 }
-
-const WRITER = { role: 'write' } as const;
-
-const newRegistry = (store: GatedStore) =>
-  new RoomRegistry({ store, logger: silentLogger(), compactAfterUpdates: 1000, maxDocumentBytes: 1 << 30 });
 
 describe('RoomRegistry', () => {
   it('shares one load between concurrent joins of a document', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
-    const sessions = await Promise.all(
+    const { log, registry } = setup();
+    const connections = await Promise.all(
       Array.from({ length: 20 }, () => registry.join('doc', new TestSocket(), WRITER)),
     );
-    expect(store.loads).toBe(1);
+    expect(log.loads).toBe(1);
     expect(registry.loadedCount).toBe(1);
-    expect(registry.sessionCount).toBe(20);
-    for (const s of sessions) s.leave();
+    expect(registry.connectionCount).toBe(20);
+    for (const c of connections) c.leave();
   });
 
-  it('flushes and unloads a document when its last session leaves', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
-    const socket = new TestSocket();
-    const session = await registry.join('doc', socket, WRITER);
-    session.receive(encodeSyncUpdate(editUpdate('persist me')));
-    session.leave();
-    session.leave(); // idempotent
-    await store.commit();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+  it('flushes and unloads a document when its last connection leaves', async () => {
+    const { log, registry } = setup();
+    const connection = await registry.join('doc', new TestSocket(), WRITER);
+    connection.receive(encodeSyncUpdate(editUpdate('persist me')));
+    connection.leave();
+    connection.leave(); // idempotent
+    expect(registry.hasRoom('doc')).toBe(true); // the unload waits for the pending append
+    await log.commit();
+    await registry.unloadsSettled();
     expect(registry.loadedCount).toBe(0);
-    const stored = await store.load('doc');
+    expect(registry.hasRoom('doc')).toBe(false);
+    const stored = await log.load('doc');
     expect(stored?.updates).toHaveLength(0);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, stored!.snapshot!);
@@ -50,18 +49,17 @@ describe('RoomRegistry', () => {
   });
 
   it('keeps a document loaded for someone who joins while it is being flushed', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
+    const { log, registry } = setup();
     const first = await registry.join('doc', new TestSocket(), WRITER);
     first.receive(encodeSyncUpdate(editUpdate('x')));
     first.leave(); // unload now waits for the gated append
     const secondSocket = new TestSocket();
     const second = await registry.join('doc', secondSocket, WRITER);
-    await store.commit();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await log.commit();
+    await registry.unloadsSettled();
     expect(registry.loadedCount).toBe(1);
-    expect(store.loads).toBe(1);
-    // The room still serves the second session.
+    expect(log.loads).toBe(1);
+    // The room still serves the second connection.
     secondSocket.frames.length = 0;
     second.receive(encodeSyncStep1(Uint8Array.of(0)));
     expect(secondSocket.messages()[0]?.type).toBe('sync-step-2');
@@ -69,17 +67,16 @@ describe('RoomRegistry', () => {
   });
 
   it('loads again after an unload, from what was stored', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
+    const { log, registry } = setup();
     const first = await registry.join('doc', new TestSocket(), WRITER);
     first.receive(encodeSyncUpdate(editUpdate('again')));
-    await store.commit();
+    await log.commit();
     first.leave();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await registry.unloadsSettled();
     expect(registry.loadedCount).toBe(0);
     const socket = new TestSocket();
     const second = await registry.join('doc', socket, WRITER);
-    expect(store.loads).toBe(2);
+    expect(log.loads).toBe(2);
     second.receive(encodeSyncStep1(Uint8Array.of(0)));
     const reply = socket.messages().find((m) => m.type === 'sync-step-2');
     const doc = new Y.Doc();
@@ -88,9 +85,8 @@ describe('RoomRegistry', () => {
     second.leave();
   });
 
-  it('closes every session with the given code on closeAll', async () => {
-    const store = new GatedStore();
-    const registry = newRegistry(store);
+  it('closes every connection with the given code on closeAll', async () => {
+    const { registry } = setup();
     const sockets = [new TestSocket(), new TestSocket()];
     await registry.join('a', sockets[0]!, WRITER);
     await registry.join('b', sockets[1]!, WRITER);

@@ -9,7 +9,6 @@ import { Authorizer } from '../../../server/access/authorize.ts';
 import { ConnectionLimiter } from '../../../server/access/ConnectionLimiter.ts';
 import type { TokenVerifier } from '../../../server/access/TokenVerifier.ts';
 import { silentLogger } from '../../../server/logger.ts';
-import type { RoomSession } from '../../../server/rooms/RoomRegistry.ts';
 import { Heartbeat } from '../../../server/transport/Heartbeat.ts';
 import { WsConnection, type ConnectionDeps } from '../../../server/transport/WsConnection.ts';
 import { deferred } from '../../helpers/wait.ts';
@@ -69,7 +68,7 @@ function connect(): Setup {
     authorizer: new Authorizer(verifier),
     allowedOrigins: null,
     connections: setup.connections,
-    documents: { loadedCount: 0, isLoaded: () => false },
+    documents: { loadedCount: 0, hasRoom: () => false },
     maxLoadedDocuments: 10,
     isShuttingDown: () => false,
     logger: silentLogger(),
@@ -79,11 +78,10 @@ function connect(): Setup {
   const deps: ConnectionDeps = {
     admission,
     rooms: {
-      join: async (doc): Promise<RoomSession> => {
+      join: async () => {
         setup.joins++;
         return {
-          room: doc,
-          receive: (frame) => setup.received.push([...frame]),
+          receive: (frame: Uint8Array) => setup.received.push([...frame]),
           leave: () => setup.left++,
         };
       },

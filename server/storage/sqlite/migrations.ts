@@ -46,6 +46,25 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE documents DROP COLUMN snapshot;
   ALTER TABLE documents DROP COLUMN state_vector;
   `,
+  `
+  -- Sequence numbers per document (1, 2, 3, ...) instead of one counter for the whole store,
+  -- as a shared PostgreSQL log assigns them (another instance tells a gap from them).
+  -- The table is rebuilt without AUTOINCREMENT, whose counter row was one more write per
+  -- commit. Existing entries keep their store-wide ids as numbers: increasing per document.
+  CREATE TABLE updates_by_seq (
+    id   INTEGER PRIMARY KEY,
+    doc  TEXT    NOT NULL,
+    seq  INTEGER NOT NULL,
+    data BLOB    NOT NULL
+  ) STRICT;
+  INSERT INTO updates_by_seq (id, doc, seq, data) SELECT id, doc, id, data FROM updates;
+  -- Where numbering resumes once compaction has emptied a log: never below a number given out.
+  ALTER TABLE snapshots ADD COLUMN through_seq INTEGER NOT NULL DEFAULT 0;
+  UPDATE snapshots SET through_seq = COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'updates'), 0);
+  DROP TABLE updates;
+  ALTER TABLE updates_by_seq RENAME TO updates;
+  CREATE UNIQUE INDEX updates_by_doc ON updates (doc, seq);
+  `,
 ];
 
 /**

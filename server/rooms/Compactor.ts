@@ -1,0 +1,76 @@
+import * as Y from 'yjs';
+import type { Logger } from '../logger.ts';
+import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
+import type { RoomDocument } from './RoomDocument.ts';
+import type { SizeQuota } from './SizeQuota.ts';
+
+interface CompactorOptions {
+  name: string;
+  log: DocLog;
+  logger: Logger;
+  document: RoomDocument;
+  quota: SizeQuota;
+  /** Log entries after which the log is folded into the snapshot. */
+  compactAfterUpdates: number;
+}
+
+/**
+ * Folds a room's log into its snapshot: every `compactAfterUpdates` entries and when the
+ * room unloads. The snapshot is encoded from the room's own Y.Doc (never `Y.mergeUpdates`,
+ * which turns quadratic on many small updates), and covers exactly the entries applied to
+ * it, so the log may drop those. One compaction at a time.
+ */
+export class Compactor {
+  /** Log entries written since the last snapshot. */
+  private logLength: number;
+  /** Highest sequence number applied to the Y.Doc: compaction may drop up to it. */
+  private appliedThroughSeq: number;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly options: CompactorOptions,
+    stored: StoredDocument | null,
+  ) {
+    this.logLength = stored?.updates.length ?? 0;
+    this.appliedThroughSeq = stored?.lastSeq ?? 0;
+  }
+
+  /** An entry with this sequence number was applied to the Y.Doc. */
+  applied(seq: number): void {
+    this.appliedThroughSeq = Math.max(this.appliedThroughSeq, seq);
+    this.logLength++;
+  }
+
+  /** Starts a compaction when the log has grown long enough. */
+  compactIfDue(): void {
+    if (this.logLength >= this.options.compactAfterUpdates) void this.compact();
+  }
+
+  /** Compacts unless the log is empty (after an unload's last appends settled). */
+  async compactIfAny(): Promise<void> {
+    if (this.logLength > 0) await this.compact();
+  }
+
+  private compact(): Promise<void> {
+    if (this.running !== null) return this.running;
+    const { name, log, logger, document, quota } = this.options;
+    const covered = this.logLength;
+    const coveredBytes = quota.logBytes;
+    const throughSeq = this.appliedThroughSeq;
+    const doc = document.materialized();
+    const snapshot = Y.encodeStateAsUpdate(doc);
+    this.running = log
+      .compact(name, snapshot, Y.encodeStateVector(doc), throughSeq)
+      .then(
+        () => {
+          this.logLength -= covered;
+          quota.compacted(snapshot.byteLength, coveredBytes);
+        },
+        (error: unknown) => logger.error({ err: error, doc: name }, 'compaction failed'),
+      )
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+}

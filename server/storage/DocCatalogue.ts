@@ -1,0 +1,52 @@
+/**
+ * The document catalogue: which documents exist, with what the document list shows about
+ * them (title, times, size). A document exists from its creation (`create`, or the first
+ * append to the log under a new name) until it is deleted.
+ *
+ * Every implementation passes `tests/unit/storage/docCatalogueContract.ts`.
+ */
+
+/** A stored document's listing. */
+export interface DocumentInfo {
+  name: string;
+  /** The editor title mirrored from the document, or null. */
+  title: string | null;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  /** Milliseconds since the epoch of the last appended update. */
+  updatedAt: number;
+  /** Bytes stored: snapshot plus log. */
+  bytes: number;
+}
+
+/** What a new document starts with. */
+export interface NewDocument {
+  title: string | null;
+  /** The first log entry: the document's initial state, as one Yjs update. */
+  content: Uint8Array;
+}
+
+export interface DocCatalogue {
+  /**
+   * Creates a document, its listing and its first log entry (sequence number 1), in one
+   * transaction. Resolves null, writing nothing, when a document of that name exists.
+   */
+  create(name: string, initial: NewDocument): Promise<DocumentInfo | null>;
+
+  /** Stored documents, most recently changed first (then by name). */
+  list(): Promise<DocumentInfo[]>;
+
+  /** One stored document's listing, or null when it does not exist. */
+  info(name: string): Promise<DocumentInfo | null>;
+
+  /** Records the title mirrored from a document (no-op for an unknown document). */
+  setTitle(name: string, title: string | null): Promise<void>;
+
+  /**
+   * Deletes a document for good: listing, snapshot and log, in one transaction; resolves
+   * false when there was none. A loaded room must be closed first, or its next append would
+   * create the document again. (A trash that can be restored from is a flag on the listing
+   * that `list` hides; this is what emptying it does.)
+   */
+  delete(name: string): Promise<boolean>;
+}

@@ -1,0 +1,16 @@
+import type { DocCatalogue } from './DocCatalogue.ts';
+import type { DocLog } from './DocLog.ts';
+
+/** Milliseconds since the epoch; injected so that tests control time. */
+export type Clock = () => number;
+
+/**
+ * One storage backend: its update log and its document catalogue, which share a database
+ * (creating a document writes both; the catalogue's sizes and times come from the log).
+ */
+export interface Storage {
+  readonly log: DocLog;
+  readonly catalogue: DocCatalogue;
+  /** Commits what is pending and releases the backend; later calls reject. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,55 @@
+import type { DocCatalogue, DocumentInfo, NewDocument } from '../DocCatalogue.ts';
+import type { Clock } from '../Storage.ts';
+import type { MemoryTables } from './MemoryTables.ts';
+
+/** `DocCatalogue` over the memory backend's documents. */
+export class MemoryCatalogue implements DocCatalogue {
+  constructor(
+    private readonly tables: MemoryTables,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(name: string, { title, content }: NewDocument): Promise<DocumentInfo | null> {
+    this.tables.assertOpen();
+    if (this.tables.documents.has(name)) return null;
+    const now = this.clock();
+    this.tables.append(this.tables.add(name, now, title), content, now);
+    return this.describe(name);
+  }
+
+  async list(): Promise<DocumentInfo[]> {
+    this.tables.assertOpen();
+    return [...this.tables.documents.keys()]
+      .map((name) => this.describe(name)!)
+      .sort((a, b) => b.updatedAt - a.updatedAt || a.name.localeCompare(b.name));
+  }
+
+  async info(name: string): Promise<DocumentInfo | null> {
+    this.tables.assertOpen();
+    return this.describe(name);
+  }
+
+  async setTitle(name: string, title: string | null): Promise<void> {
+    this.tables.assertOpen();
+    const doc = this.tables.documents.get(name);
+    if (doc !== undefined) doc.title = title;
+  }
+
+  async delete(name: string): Promise<boolean> {
+    this.tables.assertOpen();
+    return this.tables.documents.delete(name);
+  }
+
+  private describe(name: string): DocumentInfo | null {
+    const doc = this.tables.documents.get(name);
+    if (doc === undefined) return null;
+    const logBytes = doc.log.reduce((sum, entry) => sum + entry.update.byteLength, 0);
+    return {
+      name,
+      title: doc.title,
+      createdAt: doc.createdAt,
+      updatedAt: doc.updatedAt,
+      bytes: (doc.snapshot?.byteLength ?? 0) + logBytes,
+    };
+  }
+}

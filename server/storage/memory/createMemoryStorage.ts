@@ -1,0 +1,14 @@
+import type { Clock, Storage } from '../Storage.ts';
+import { MemoryCatalogue } from './MemoryCatalogue.ts';
+import { MemoryDocLog } from './MemoryDocLog.ts';
+import { MemoryTables } from './MemoryTables.ts';
+
+/** Storage kept in process memory: for tests, and for throwaway servers that need no persistence. */
+export function createMemoryStorage({ clock = Date.now }: { clock?: Clock } = {}): Storage {
+  const tables = new MemoryTables();
+  return {
+    log: new MemoryDocLog(tables, clock),
+    catalogue: new MemoryCatalogue(tables, clock),
+    close: async () => tables.close(),
+  };
+}

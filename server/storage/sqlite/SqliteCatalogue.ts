@@ -1,0 +1,94 @@
+import type Database from 'better-sqlite3';
+import type { DocCatalogue, DocumentInfo, NewDocument } from '../DocCatalogue.ts';
+import type { Clock } from '../Storage.ts';
+import type { SqliteDocLog } from './SqliteDocLog.ts';
+
+interface DocumentRow {
+  name: string;
+  title: string | null;
+  created_at: number;
+  updated_at: number;
+  bytes: number;
+}
+
+const toInfo = (row: DocumentRow): DocumentInfo => ({
+  name: row.name,
+  title: row.title,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  bytes: row.bytes,
+});
+
+/**
+ * `DocCatalogue` on the `documents` table of the SQLite database the log writes to. The log
+ * writes a busy document's row lazily (see SqliteDocLog), so every read here first has the
+ * log write what is pending.
+ */
+export class SqliteCatalogue implements DocCatalogue {
+  private readonly selectAll: Database.Statement<[], DocumentRow>;
+  private readonly selectOne: Database.Statement<[string], DocumentRow>;
+  private readonly updateTitle: Database.Statement<[string | null, string]>;
+  private readonly createTransaction: (name: string, initial: NewDocument) => DocumentInfo | null;
+  private readonly deleteTransaction: (name: string) => boolean;
+
+  constructor(
+    db: Database.Database,
+    private readonly log: SqliteDocLog,
+    private readonly clock: Clock,
+  ) {
+    const listColumns = 'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes';
+    this.selectAll = db.prepare(`SELECT ${listColumns} FROM documents ORDER BY updated_at DESC, name`);
+    this.selectOne = db.prepare(`SELECT ${listColumns} FROM documents WHERE name = ?`);
+    this.updateTitle = db.prepare('UPDATE documents SET title = ? WHERE name = ?');
+    const insertDocument = db.prepare<[{ name: string; now: number; title: string | null; bytes: number }]>(`
+      INSERT INTO documents (name, created_at, updated_at, title, log_bytes)
+      VALUES (@name, @now, @now, @title, @bytes) ON CONFLICT (name) DO NOTHING`);
+    const insertFirstUpdate = db.prepare<[string, Uint8Array]>(
+      'INSERT INTO updates (doc, seq, data) VALUES (?, 1, ?)',
+    );
+    const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE doc = ?');
+    const deleteSnapshot = db.prepare<[string]>('DELETE FROM snapshots WHERE name = ?');
+    const deleteDocument = db.prepare<[string]>('DELETE FROM documents WHERE name = ?');
+
+    this.createTransaction = db.transaction((name: string, { title, content }: NewDocument) => {
+      const now = this.clock();
+      const inserted = insertDocument.run({ name, now, title, bytes: content.byteLength });
+      if (inserted.changes === 0) return null;
+      insertFirstUpdate.run(name, content);
+      return toInfo(this.selectOne.get(name)!);
+    });
+    this.deleteTransaction = db.transaction((name: string) => {
+      deleteUpdates.run(name);
+      deleteSnapshot.run(name);
+      return deleteDocument.run(name).changes > 0;
+    });
+  }
+
+  async create(name: string, initial: NewDocument): Promise<DocumentInfo | null> {
+    this.log.writePending();
+    return this.createTransaction(name, initial);
+  }
+
+  async list(): Promise<DocumentInfo[]> {
+    this.log.writePending();
+    return this.selectAll.all().map(toInfo);
+  }
+
+  async info(name: string): Promise<DocumentInfo | null> {
+    this.log.writePending();
+    const row = this.selectOne.get(name);
+    return row === undefined ? null : toInfo(row);
+  }
+
+  async setTitle(name: string, title: string | null): Promise<void> {
+    // Writes pending appends first: the row a new document's first append creates.
+    this.log.writePending();
+    this.updateTitle.run(title, name);
+  }
+
+  async delete(name: string): Promise<boolean> {
+    this.log.writePending();
+    this.log.forget(name);
+    return this.deleteTransaction(name);
+  }
+}

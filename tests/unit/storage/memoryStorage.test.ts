@@ -1,0 +1,6 @@
+import { createMemoryStorage } from '../../../server/storage/memory/createMemoryStorage.ts';
+import { docCatalogueContract } from './docCatalogueContract.ts';
+import { docLogContract } from './docLogContract.ts';
+
+docLogContract('memory', (clock) => createMemoryStorage({ clock }));
+docCatalogueContract('memory', (clock) => createMemoryStorage({ clock }));
