@@ -105,6 +105,9 @@ describe('limits', () => {
       maxBufferedBytes: 256 * 1024,
       maxMessagesPerSecond: 10_000,
       maxMessageBurst: 10_000,
+      // Should the writer be closed as slow too (see below), its resync carries everything
+      // unconfirmed, some 20 MB: above the default frame limit, which would end it for good.
+      maxMessageBytes: 64 * 1024 * 1024,
     });
     const writer = client('firehose');
     await writer.firstSync;
