@@ -8,6 +8,11 @@ export const Role = {
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 
+/** What a connection or request may do with a document (one shape for access/ and rooms/). */
+export interface Access {
+  readonly role: Role;
+}
+
 /** True for the two roles a token may carry. */
 export function isRole(value: unknown): value is Role {
   return value === Role.Read || value === Role.Write;

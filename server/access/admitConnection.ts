@@ -2,7 +2,8 @@ import { Role } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { parseDocNameFromPath } from '../../shared/docName.ts';
 import type { Logger } from '../logger.ts';
-import { Denial, type Access, type Authorizer, type Denied } from './authorize.ts';
+import type { Access } from '../../shared/access.ts';
+import { Denial, type Authorizer, type Denied } from './authorize.ts';
 import type { ConnectionLimiter } from './ConnectionLimiter.ts';
 
 /** Sync sockets live under this path: `/sync/<doc>`. */

@@ -1,10 +1,5 @@
-import { docPatternMatches, Role } from '../../shared/access.ts';
+import { docPatternMatches, Role, type Access } from '../../shared/access.ts';
 import { TokenError, type TokenVerifier } from './TokenVerifier.ts';
-
-/** What a connection or request may do with a document. */
-export interface Access {
-  readonly role: Role;
-}
 
 /** Shared, frozen: every connection of one role holds the same object. */
 const ACCESS: Record<Role, Access> = {

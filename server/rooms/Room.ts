@@ -11,7 +11,8 @@ import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
 import { AwarenessRelay } from './AwarenessRelay.ts';
 import { Compactor } from './Compactor.ts';
 import { isTransactionOrigin } from './origins.ts';
-import { RoomConnection, type ConnectionAccess } from './RoomConnection.ts';
+import { Role, type Access } from '../../shared/access.ts';
+import { RoomConnection } from './RoomConnection.ts';
 import { RoomDocument } from './RoomDocument.ts';
 import type { RoomObserverFactory } from './RoomObserver.ts';
 import type { RoomSocket } from './RoomSocket.ts';
@@ -98,7 +99,7 @@ export class Room {
    */
   connect(
     socket: RoomSocket,
-    access: ConnectionAccess,
+    access: Access,
     onLeave: (connection: RoomConnection) => void = (connection) => this.disconnect(connection),
   ): RoomConnection {
     const connection = new RoomConnection(this, socket, access, onLeave);
@@ -135,7 +136,7 @@ export class Room {
       }
       case 'sync-step-2':
       case 'sync-update':
-        if (connection.access.role === 'read') this.ignoreReaderUpdate(connection);
+        if (connection.access.role === Role.Read) this.ignoreReaderUpdate(connection);
         else this.updates.accept(connection, message.update);
         return;
       case 'awareness':

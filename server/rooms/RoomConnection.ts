@@ -1,11 +1,6 @@
-import type { Role } from '../../shared/access.ts';
+import type { Access } from '../../shared/access.ts';
 import type { Room } from './Room.ts';
 import type { RoomSocket } from './RoomSocket.ts';
-
-/** What a connection may do in its room. */
-export interface ConnectionAccess {
-  readonly role: Role;
-}
 
 /**
  * One socket's connection to one room: the transport hands it frames and tells it when the
@@ -22,7 +17,7 @@ export class RoomConnection {
   constructor(
     readonly room: Room,
     readonly socket: RoomSocket,
-    readonly access: ConnectionAccess,
+    readonly access: Access,
     private readonly onLeave: (connection: RoomConnection) => void,
   ) {}
 

@@ -1,7 +1,8 @@
 import type { Logger } from '../logger.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import { Room } from './Room.ts';
-import type { ConnectionAccess, RoomConnection } from './RoomConnection.ts';
+import type { Access } from '../../shared/access.ts';
+import type { RoomConnection } from './RoomConnection.ts';
 import type { RoomObserverFactory } from './RoomObserver.ts';
 import type { RoomSocket } from './RoomSocket.ts';
 
@@ -53,7 +54,7 @@ export class RoomRegistry {
   }
 
   /** Connects a socket to a document, loading the document first if needed. */
-  async join(name: string, socket: RoomSocket, access: ConnectionAccess): Promise<RoomConnection> {
+  async join(name: string, socket: RoomSocket, access: Access): Promise<RoomConnection> {
     for (;;) {
       const room = await this.load(name);
       // The room may have been unloaded between the load resolving and now; load again.

@@ -4,7 +4,8 @@ import { CloseCode } from '../../shared/closeCodes.ts';
 import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import { admitConnection, type AdmissionPolicy, type Handshake } from '../access/admitConnection.ts';
 import type { Logger } from '../logger.ts';
-import type { ConnectionAccess, RoomConnection } from '../rooms/RoomConnection.ts';
+import type { Access } from '../../shared/access.ts';
+import type { RoomConnection } from '../rooms/RoomConnection.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
 import { frameOnce } from './binaryFrame.ts';
 import type { Heartbeat } from './Heartbeat.ts';
@@ -27,7 +28,7 @@ interface ConnectionLimits {
 /** What a connection needs from the rest of the server. */
 export interface ConnectionDeps {
   admission: AdmissionPolicy;
-  rooms: { join(doc: string, socket: RoomSocket, access: ConnectionAccess): Promise<RoomMembership> };
+  rooms: { join(doc: string, socket: RoomSocket, access: Access): Promise<RoomMembership> };
   heartbeat: Heartbeat;
   limits: ConnectionLimits;
   logger: Logger;

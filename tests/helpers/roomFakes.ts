@@ -2,7 +2,8 @@ import * as Y from 'yjs';
 import { decodeMessage, type ProtocolMessage } from '../../shared/protocol.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { Room, type RoomOptions } from '../../server/rooms/Room.ts';
-import type { ConnectionAccess, RoomConnection } from '../../server/rooms/RoomConnection.ts';
+import { Role, type Access } from '../../shared/access.ts';
+import type { RoomConnection } from '../../server/rooms/RoomConnection.ts';
 import type { RoomSocket } from '../../server/rooms/RoomSocket.ts';
 import type { DocLog, StoredDocument } from '../../server/storage/DocLog.ts';
 import { createMemoryStorage } from '../../server/storage/memory/createMemoryStorage.ts';
@@ -32,14 +33,14 @@ export class TestSocket implements RoomSocket {
   }
 }
 
-export const WRITER: ConnectionAccess = { role: 'write' };
-export const READER: ConnectionAccess = { role: 'read' };
+export const WRITER: Access = { role: Role.Write };
+export const READER: Access = { role: Role.Read };
 
 /** A TestSocket connected to a room; `deliver` hands the room a frame as the transport would. */
 export class ConnectedSocket extends TestSocket {
   readonly connection: RoomConnection;
 
-  constructor(room: Room, access: ConnectionAccess = WRITER) {
+  constructor(room: Room, access: Access = WRITER) {
     super();
     this.connection = room.connect(this, access);
   }
