@@ -75,6 +75,7 @@ export async function startServer(
     registry,
     isShuttingDown,
     catalogue: storage.catalogue,
+    log: storage.log,
     logger: httpLogger,
     clientDir: CLIENT_DIST_DIR,
     authorizer,

@@ -11,6 +11,7 @@ import { NameDialog } from '../presence/NameDialog.tsx';
 import { NameHint } from '../presence/NameHint.tsx';
 import { navigate } from '../router.ts';
 import { CollaborativeEditor } from './CollaborativeEditor.tsx';
+import { ExportLinks } from './ExportLinks.tsx';
 import { MissingDocument } from './MissingDocument.tsx';
 import { ShareControls } from './ShareControls.tsx';
 import { PrintTitle, TitleField } from './TitleField.tsx';
@@ -161,6 +162,7 @@ function OpenDocument({ name, auth, token }: { name: string; auth: boolean; toke
         ) : (
           <div className="editor-frame editor-placeholder" aria-hidden="true" />
         )}
+        <ExportLinks name={name} token={token} />
       </main>
 
       {saveAnswer && (

@@ -19,7 +19,9 @@ import { signToken } from '../access/TokenVerifier.ts';
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
+import { ExportFormat, exportDocument, isExportFormat } from '../export/exportDocument.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
+import type { DocLog } from '../storage/DocLog.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
 import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
@@ -29,6 +31,8 @@ interface AppDeps {
   registry: RoomRegistry;
   isShuttingDown(): boolean;
   catalogue: DocCatalogue;
+  /** Read by exports; rooms own appends. */
+  log: DocLog;
   logger: Logger;
   /** Directory of the built web client. */
   clientDir: string;
@@ -134,6 +138,33 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     const info = await catalogue.info(name);
     if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
     return c.json(toSummary(info));
+  });
+
+  app.get('/api/docs/:doc/export', async (c) => {
+    const name = checkedName(c.req.param('doc'));
+    const request = { kind: 'document', doc: name, role: Role.Read } as const;
+    granted(await authorizer.authorize(tokenOf(c), request), request);
+    const format = c.req.query('format') ?? ExportFormat.Html;
+    if (!isExportFormat(format)) {
+      throw new ApiError(
+        400,
+        'bad_format',
+        `format must be one of ${Object.values(ExportFormat).join(', ')}`,
+      );
+    }
+    if (c.req.query('version') !== undefined) {
+      // Version history is not built yet: no version id can exist.
+      throw new ApiError(404, 'not_found', 'no such version');
+    }
+    // The log holds everything the room has applied (store first, then apply), so a loaded
+    // room needs no flush to be exported as its readers see it.
+    const stored = (await catalogue.info(name)) === null ? null : await deps.log.load(name);
+    if (stored === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
+    const file = exportDocument(stored, format);
+    c.header('Content-Type', file.contentType);
+    c.header('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.body(file.body);
   });
 
   mountShare(app, identify, deps.tokenSecret);
