@@ -13,6 +13,19 @@ export default tseslint.config(
     },
   },
   {
+    // The service worker is plain JavaScript in its own global scope.
+    files: ['client/offline/serviceWorker.js'],
+    languageOptions: {
+      globals: {
+        self: 'readonly',
+        caches: 'readonly',
+        fetch: 'readonly',
+        Response: 'readonly',
+        URL: 'readonly',
+      },
+    },
+  },
+  {
     // Scripts and tests talk to a person through the console; the server uses its logger.
     files: ['tests/**', 'bench/**', 'scripts/**'],
     rules: { 'no-console': 'off' },

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { serverConfig } from './api.ts';
-import { DocumentList } from './docs/DocumentList.tsx';
+import { DocumentList } from './home/DocumentList.tsx';
+import { UpdateBanner } from './offline/UpdateBanner.tsx';
 import { navigate, parseRoute, usePathname } from './router.ts';
 
 // The editor (Tiptap, ProseMirror, Yjs) is most of the code: the document list need not wait for it.
@@ -26,6 +27,15 @@ function useAuthMode(): boolean {
 }
 
 export function App() {
+  return (
+    <>
+      <UpdateBanner />
+      <Page />
+    </>
+  );
+}
+
+function Page() {
   const route = parseRoute(usePathname());
   const auth = useAuthMode();
   switch (route.page) {
@@ -41,10 +51,15 @@ export function App() {
     case 'not-found':
       return (
         <div className="page">
-          <p className="notice">This page does not exist.</p>
-          <button type="button" className="button-primary" onClick={() => navigate('/')}>
-            Go to your documents
-          </button>
+          <section className="missing-document" aria-labelledby="missing-title">
+            <h1 id="missing-title">This page does not exist</h1>
+            <p>The address may be mistyped or out of date.</p>
+            <div className="missing-actions">
+              <button type="button" className="button-primary" onClick={() => navigate('/')}>
+                Go to your documents
+              </button>
+            </div>
+          </section>
         </div>
       );
     default: {

@@ -42,11 +42,23 @@ export async function listDocuments(token: string | null): Promise<DocumentSumma
   return (await request<{ documents: DocumentSummary[] }>('/api/docs', undefined, token)).documents;
 }
 
+/** Creates a document: with a fresh random name, or with `name` (the link someone followed). */
 export function createDocument(
   title: string,
   token: string | null,
+  name?: string,
 ): Promise<DocumentSummary & { url: string }> {
-  return request('/api/docs', { method: 'POST', body: JSON.stringify({ title }) }, token);
+  return request('/api/docs', { method: 'POST', body: JSON.stringify({ title, name }) }, token);
+}
+
+/** A document's catalogue entry, or null when there is no document by that name. */
+export async function findDocument(name: string, token: string | null): Promise<DocumentSummary | null> {
+  try {
+    return await request<DocumentSummary>(`/api/docs/${encodeURIComponent(name)}`, undefined, token);
+  } catch (error) {
+    if (error instanceof ApiRequestError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 /** Mints a link to a document (auth mode, with a write token). */

@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILT_INDEX = path.join(ROOT, 'client', 'dist', 'index.html');
 /** Everything the client build reads. */
-const INPUTS = ['client', 'shared', 'vite.config.ts', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = [
+  'client',
+  'shared',
+  'scripts/serviceWorkerPlugin.ts',
+  'vite.config.ts',
+  'package-lock.json',
+  'tsconfig.json',
+];
 
 function newestMtime(target: string): number {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
@@ -31,5 +38,14 @@ export async function ensureClientBuild(log: (line: string) => void = console.lo
   if (!clientBuildIsStale()) return;
   log('Building the web client (client/dist is missing or older than its sources)…');
   const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite builds for whatever NODE_ENV says, and Vitest says "test": without this, tests
+  // would run a development build (React's dev runtime, no service worker).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }

@@ -23,6 +23,8 @@ export interface CollabState {
   serverSynced: boolean;
   /** The server refused access for good (a 44xx close code). */
   refused: { code: number; reason: string } | null;
+  /** Someone has typed in this tab (not just read). */
+  editedHere: boolean;
 }
 
 /** Before anything is known: connecting, nothing unsaved, nothing loaded. */
@@ -33,6 +35,7 @@ export const INITIAL_COLLAB_STATE: CollabState = {
   localLoaded: false,
   serverSynced: false,
   refused: null,
+  editedHere: false,
 };
 
 /** Where the sync endpoint is: same origin as the page (Vite proxies it in development). */
@@ -75,8 +78,9 @@ export class CollabSession {
       // Server content is confirmed by definition; anything else (typed here, or restored
       // from IndexedDB after an offline session) must be seen on the server first.
       if (origin !== this.provider) this.tracker.noteLocalUpdate(update);
-      if (origin !== this.provider && origin !== this.local) this.confirmStoredLocally();
-      this.refresh();
+      const typedHere = origin !== this.provider && origin !== this.local;
+      if (typedHere) this.confirmStoredLocally();
+      this.refresh(typedHere ? { editedHere: true } : {});
     });
     this.local.once('synced', () => this.refresh({ localLoaded: true }));
 

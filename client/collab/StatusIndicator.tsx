@@ -1,16 +1,20 @@
 import type { CollabState } from './CollabSession.ts';
 
+interface StatusLine {
+  tone: 'ok' | 'busy' | 'offline';
+  text: string;
+  /** The same on a phone, where the header has one line for status, people and sharing. */
+  short?: string;
+}
+
 /** What to say about the connection and saving, in one calm line. */
-export function describeStatus(state: CollabState): { tone: 'ok' | 'busy' | 'offline'; text: string } {
+export function describeStatus(state: CollabState): StatusLine {
   if (state.connection !== 'connected') {
     if (state.connection === 'connecting') return { tone: 'busy', text: 'Connecting…' };
     if (state.saved) return { tone: 'offline', text: 'Offline' };
-    return {
-      tone: 'offline',
-      text: state.storedLocally
-        ? 'Offline: changes kept on this device'
-        : 'Offline: keeping changes on this device…',
-    };
+    return state.storedLocally
+      ? { tone: 'offline', text: 'Offline: changes kept on this device', short: 'Offline · kept here' }
+      : { tone: 'offline', text: 'Offline: keeping changes on this device…', short: 'Offline · keeping…' };
   }
   if (!state.saved) return { tone: 'busy', text: 'Saving…' };
   if (!state.serverSynced) return { tone: 'busy', text: 'Syncing…' };
@@ -18,7 +22,7 @@ export function describeStatus(state: CollabState): { tone: 'ok' | 'busy' | 'off
 }
 
 export function StatusIndicator({ state }: { state: CollabState }) {
-  const { tone, text } = describeStatus(state);
+  const { tone, text, short } = describeStatus(state);
   return (
     <p
       className={`status status-${tone}`}
@@ -27,7 +31,16 @@ export function StatusIndicator({ state }: { state: CollabState }) {
       data-connection={state.connection}
     >
       <span className="status-dot" aria-hidden="true" />
-      <span className="status-text">{text}</span>
+      {short === undefined ? (
+        <span className="status-text">{text}</span>
+      ) : (
+        <>
+          <span className="status-text status-long">{text}</span>
+          <span className="status-text status-short" aria-hidden="true">
+            {short}
+          </span>
+        </>
+      )}
     </p>
   );
 }

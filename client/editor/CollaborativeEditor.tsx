@@ -2,11 +2,12 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { Placeholder } from '@tiptap/extensions';
 import { EditorContent, useEditor, type Editor } from '@tiptap/react';
-import StarterKit from '@tiptap/starter-kit';
 import { useEffect } from 'react';
 import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
+import { documentExtensions } from '../../shared/editorSchema.ts';
 import type { CollabSession } from '../collab/CollabSession.ts';
 import type { Identity } from '../presence/identity.ts';
+import { TabKeys } from './extensions/TabKeys.ts';
 import { Toolbar } from './Toolbar.tsx';
 
 interface Props {
@@ -20,12 +21,12 @@ interface Props {
  * The rich-text editor bound to the session's Y.Doc. Content lives only in the Y.Doc:
  * nothing is ever seeded with setContent (every client would add its own copy).
  */
-export function CollaborativeEditor({ session, identity, editable }: Props) {
+export function CollaborativeEditor({ session, identity, editable, onReady }: Props) {
   const editor = useEditor(
     {
       extensions: [
-        // Yjs has its own undo (only your own changes); ProseMirror's would undo others' too.
-        StarterKit.configure({ undoRedo: false, link: { openOnClick: false } }),
+        ...documentExtensions(),
+        TabKeys,
         Collaboration.configure({ document: session.doc, field: CONTENT_FRAGMENT }),
         CollaborationCaret.configure({
           provider: session.provider,
@@ -47,6 +48,10 @@ export function CollaborativeEditor({ session, identity, editable }: Props) {
   useEffect(() => {
     editor?.setEditable(editable);
   }, [editor, editable]);
+
+  useEffect(() => {
+    if (editor) onReady?.(editor);
+  }, [editor, onReady]);
 
   return (
     <div className="editor-frame">

@@ -1,138 +1,193 @@
-import { useMemo, useState } from 'react';
-import { roleOf, tokenFor } from '../access.ts';
-import { createShareLink } from '../api.ts';
+import type { Editor } from '@tiptap/react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { CloseCode } from '../../shared/closeCodes.ts';
+import { roleOf, tokenFor } from '../accessTokens.ts';
 import { StatusIndicator } from '../collab/StatusIndicator.tsx';
 import { useCollabSession } from '../collab/useCollabSession.ts';
 import { Avatars } from '../presence/Avatars.tsx';
-import { loadIdentity, saveName, type Identity } from '../presence/identity.ts';
+import { guestName, loadIdentity, saveName, type Identity } from '../presence/identity.ts';
 import { NameDialog } from '../presence/NameDialog.tsx';
+import { NameHint } from '../presence/NameHint.tsx';
 import { navigate } from '../router.ts';
 import { CollaborativeEditor } from './CollaborativeEditor.tsx';
-import { TitleField } from './TitleField.tsx';
+import { MissingDocument } from './MissingDocument.tsx';
+import { ShareControls } from './ShareControls.tsx';
+import { PrintTitle, TitleField } from './TitleField.tsx';
+import { useDocumentLookup } from './useDocumentLookup.ts';
+import { useSaveShortcut } from './useSaveShortcut.ts';
 
+/** Why the server will not open this document, in words for a writer (never its internals). */
 const REFUSAL_MESSAGES: Record<number, string> = {
-  [CloseCode.BadDocumentName]: 'This link does not point to a valid document.',
+  [CloseCode.BadDocumentName]: 'No document at this link.',
   [CloseCode.Unauthorized]: 'This link has expired or is not valid. Ask for a new one.',
   [CloseCode.Forbidden]: 'You do not have access to this document.',
-  [CloseCode.MessageTooBig]: 'A change was too large for the server to accept.',
-  [CloseCode.InvalidMessage]: 'The server could not read a change from this browser. Reload the page.',
+  [CloseCode.MessageTooBig]: 'A change was too large to save. Undo it, or split it into smaller pieces.',
+  [CloseCode.InvalidMessage]: 'Something went wrong while saving. Reload the page to continue.',
 };
+const REFUSED_BY_HTTP: Record<number, number> = { 401: CloseCode.Unauthorized, 403: CloseCode.Forbidden };
 
-/** A button that copies a link (computed on click) and says so for two seconds. */
-function CopyLinkButton({ label, link }: { label: string; link: () => Promise<string> }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+function Brand() {
   return (
-    <button
-      type="button"
-      className="button-quiet share-button"
-      onClick={async () => {
-        try {
-          const url = await link();
-          await navigator.clipboard.writeText(url);
-          setState('copied');
-        } catch {
-          setState('failed');
-        }
-        setTimeout(() => setState('idle'), 2000);
+    <a
+      className="brand"
+      href="/"
+      onClick={(event) => {
+        event.preventDefault();
+        navigate('/');
       }}
     >
-      {state === 'copied' ? 'Link copied' : state === 'failed' ? 'Could not copy' : label}
-    </button>
+      Inkwell
+    </a>
+  );
+}
+
+function RefusalNotice({ code }: { code: number }) {
+  return (
+    <div className="notice notice-error" role="alert">
+      <strong>{REFUSAL_MESSAGES[code] ?? 'This document cannot be opened right now.'}</strong>
+    </div>
   );
 }
 
 /**
- * Sharing: with auth off the page's own URL is the link. In auth mode a writer mints links
- * (view-only or edit) through the server; a viewer has nothing to share.
+ * One document. Before connecting, the page asks whether the document exists (connecting
+ * would create it); offline, it opens the local copy straight away.
  */
-function ShareControls({ name, auth, token }: { name: string; auth: boolean; token: string | null }) {
-  if (!auth) return <CopyLinkButton label="Copy link" link={async () => window.location.href} />;
-  if (token === null || roleOf(token) !== 'write') return null;
-  const mint = (role: 'read' | 'write') => async () =>
-    new URL((await createShareLink(name, role, token)).url, window.location.origin).href;
-  return (
-    <>
-      <CopyLinkButton label="Copy view-only link" link={mint('read')} />
-      <CopyLinkButton label="Copy edit link" link={mint('write')} />
-    </>
-  );
-}
-
-/** One document: title, status, people, toolbar and the shared editor. */
 export function EditorPage({ name, auth }: { name: string; auth: boolean }) {
   const token = useMemo(() => tokenFor(name), [name]);
+  const [lookup, markCreated] = useDocumentLookup(name, token);
+  switch (lookup.status) {
+    case 'checking':
+      return (
+        <div className="page editor-page">
+          <div className="editor-frame editor-placeholder" aria-busy="true" />
+        </div>
+      );
+    case 'missing':
+      return (
+        <div className="page editor-page">
+          <header className="doc-header">
+            <Brand />
+          </header>
+          <MissingDocument name={name} token={token} canCreate={lookup.canCreate} onCreated={markCreated} />
+        </div>
+      );
+    case 'refused':
+      return (
+        <div className="page editor-page">
+          <header className="doc-header">
+            <Brand />
+          </header>
+          <RefusalNotice code={REFUSED_BY_HTTP[lookup.httpStatus] ?? CloseCode.Forbidden} />
+        </div>
+      );
+    case 'found':
+    case 'unreachable':
+      return <OpenDocument name={name} auth={auth} token={token} />;
+    default: {
+      const unreachable: never = lookup;
+      return unreachable;
+    }
+  }
+}
+
+/** Title, status, people, toolbar and the shared editor of a document that is open. */
+function OpenDocument({ name, auth, token }: { name: string; auth: boolean; token: string | null }) {
   const { session, state } = useCollabSession(name, token);
   // The server enforces read-only; the editor mirrors it so viewers are not invited to type.
   const readOnly = roleOf(token) === 'read';
   const editable = state.refused === null && !readOnly;
   const [identity, setIdentity] = useState<Identity>(loadIdentity);
   const [editingName, setEditingName] = useState(false);
-  const needsName = identity.name === null;
+  const editor = useRef<Editor | null>(null);
+  const onEditorReady = useCallback((ready: Editor) => {
+    editor.current = ready;
+  }, []);
+  const saveAnswer = useSaveShortcut(state);
+  const header = useStickyHeaderHeight();
+  // Reading needs no name: until one is given, others see a guest name.
+  const shownName = identity.name ?? guestName(identity.id);
 
-  const updateName = (value: string) => {
-    setIdentity({ ...identity, name: saveName(value) });
+  const closeNameDialog = (value?: string) => {
+    if (value !== undefined) setIdentity({ ...identity, name: saveName(value) });
     setEditingName(false);
+    // Back to writing: the caret returns to where it was.
+    editor.current?.commands.focus();
   };
 
   return (
     <div className="page editor-page">
-      <header className="doc-header">
-        <a
-          className="brand"
-          href="/"
-          onClick={(event) => {
-            event.preventDefault();
-            navigate('/');
-          }}
-        >
-          Inkwell
-        </a>
+      <header className="doc-header" ref={header}>
+        <Brand />
         <div className="doc-title">
           {session ? <TitleField doc={session.doc} editable={editable} /> : <span className="title-field" />}
         </div>
         <div className="doc-meta">
           {readOnly && <span className="badge">View only</span>}
-          <StatusIndicator state={state} />
+          {state.refused === null && <StatusIndicator state={state} />}
           {session && <Avatars awareness={session.provider.awareness} />}
           <button
             type="button"
-            className="button-quiet me-button"
+            className={`button-quiet me-button${identity.name === null ? ' me-button-unnamed' : ''}`}
             onClick={() => setEditingName(true)}
-            title="Change your name"
+            aria-label={identity.name === null ? 'Set your name' : `Your name: ${identity.name}. Change it`}
           >
-            {identity.name ?? 'Set name'}
+            {identity.name ?? 'Set your name'}
           </button>
           <ShareControls name={name} auth={auth} token={token} />
         </div>
+        {identity.name === null && !readOnly && state.editedHere && !editingName && (
+          <NameHint guestName={shownName} onSetName={() => setEditingName(true)} />
+        )}
       </header>
 
-      {state.refused && (
-        <div className="notice notice-error" role="alert">
-          <strong>{REFUSAL_MESSAGES[state.refused.code] ?? 'The server closed this document.'}</strong>
-          {state.refused.reason && <span className="notice-detail"> ({state.refused.reason})</span>}
-        </div>
-      )}
+      {state.refused && <RefusalNotice code={state.refused.code} />}
 
       <main className="doc-body">
-        {session && identity.name !== null ? (
+        {session && <PrintTitle doc={session.doc} />}
+        {session ? (
           <CollaborativeEditor
             session={session}
-            identity={{ ...identity, name: identity.name }}
+            identity={{ ...identity, name: shownName }}
             editable={editable}
+            onReady={onEditorReady}
           />
         ) : (
           <div className="editor-frame editor-placeholder" aria-hidden="true" />
         )}
       </main>
 
-      {(needsName || editingName) && (
+      {saveAnswer && (
+        <div className="toast" aria-live="polite">
+          {saveAnswer}
+        </div>
+      )}
+
+      {editingName && (
         <NameDialog
           initial={identity.name ?? ''}
-          onSave={updateName}
-          onCancel={needsName ? undefined : () => setEditingName(false)}
+          onSave={(value) => closeNameDialog(value)}
+          onCancel={() => closeNameDialog()}
         />
       )}
     </div>
   );
+}
+
+/**
+ * The header (title, status, people, share) stays in view in a long document, and the
+ * toolbar sticks just below it: the header's height, which changes when it wraps on a
+ * narrow screen, is kept in a CSS variable the toolbar reads.
+ */
+function useStickyHeaderHeight() {
+  const observer = useRef<ResizeObserver | null>(null);
+  return useCallback((element: HTMLElement | null) => {
+    observer.current?.disconnect();
+    if (element === null) return;
+    const page = element.parentElement!;
+    observer.current = new ResizeObserver(() => {
+      page.style.setProperty('--doc-header-height', `${element.offsetHeight}px`);
+    });
+    observer.current.observe(element);
+  }, []);
 }

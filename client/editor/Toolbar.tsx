@@ -34,6 +34,14 @@ const GROUPS: Tool[][] = [
       isActive: (e) => e.isActive('italic'),
     },
     {
+      id: 'underline',
+      label: 'Underline',
+      icon: 'U',
+      shortcut: `${mod}U`,
+      run: (e) => chain(e).toggleUnderline().run(),
+      isActive: (e) => e.isActive('underline'),
+    },
+    {
       id: 'strike',
       label: 'Strikethrough',
       icon: 'S',
@@ -115,6 +123,18 @@ const GROUPS: Tool[][] = [
 
 const TOOLS = GROUPS.flat();
 
+/**
+ * A button's accessible name contains the text it shows (WCAG 2.5.3), so someone using
+ * speech input can say "click H1": "H1, Heading 1" (axe wants the shown text first). Icons
+ * that are pictures, not words ("•", "{ }"), need not appear.
+ */
+function accessibleName(tool: Tool): string {
+  const shown = tool.icon.replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
+  return shown === '' || tool.label.toLowerCase().includes(shown)
+    ? tool.label
+    : `${tool.icon}, ${tool.label}`;
+}
+
 /** A keyboard-accessible toolbar: one tab stop, arrow keys move between buttons. */
 export function Toolbar({ editor, disabled }: { editor: Editor | null; disabled: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -158,7 +178,7 @@ export function Toolbar({ editor, disabled }: { editor: Editor | null; disabled:
                 key={tool.id}
                 type="button"
                 className={`tool tool-${tool.id}`}
-                aria-label={tool.label}
+                aria-label={accessibleName(tool)}
                 aria-pressed={tool.isActive ? (toolState?.active ?? false) : undefined}
                 title={tool.shortcut ? `${tool.label} (${tool.shortcut})` : tool.label}
                 tabIndex={first ? 0 : -1}

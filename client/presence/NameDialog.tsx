@@ -9,7 +9,7 @@ export function NameDialog({
 }: {
   initial: string;
   onSave: (name: string) => void;
-  onCancel?: () => void;
+  onCancel: () => void;
 }) {
   const [name, setName] = useState(initial);
   const dialog = useRef<HTMLDialogElement>(null);
@@ -31,9 +31,9 @@ export function NameDialog({
       className="name-dialog"
       aria-labelledby="name-dialog-title"
       onCancel={(event) => {
-        // The first time, a name is required: others need to know who is typing.
-        if (!onCancel) event.preventDefault();
-        else onCancel();
+        // Escape: React closes the dialog by unmounting it, not the browser.
+        event.preventDefault();
+        onCancel();
       }}
     >
       <form onSubmit={submit}>
@@ -48,11 +48,9 @@ export function NameDialog({
           placeholder="Your name"
         />
         <div className="dialog-actions">
-          {onCancel && (
-            <button type="button" className="button-quiet" onClick={onCancel}>
-              Cancel
-            </button>
-          )}
+          <button type="button" className="button-quiet" onClick={onCancel}>
+            Cancel
+          </button>
           <button type="submit" className="button-primary" disabled={name.trim() === ''}>
             Save
           </button>

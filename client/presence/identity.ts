@@ -26,16 +26,36 @@ const ID_KEY = 'inkwell:user-id';
 const NAME_KEY = 'inkwell:user-name';
 export const NAME_MAX_LENGTH = 40;
 
-function colorFor(id: string): string {
+const GUEST_ANIMALS = ['Otter', 'Heron', 'Fox', 'Lynx', 'Wren', 'Badger', 'Seal', 'Hare', 'Owl', 'Marten'];
+
+function hashOf(id: string): number {
   let hash = 0;
   for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return PRESENCE_COLORS[hash % PRESENCE_COLORS.length]!;
+  return hash;
+}
+
+const colorFor = (id: string) => PRESENCE_COLORS[hashOf(id) % PRESENCE_COLORS.length]!;
+
+/**
+ * What others see before you give a name: reading needs no name (issue 16), but two
+ * readers must still be told apart. Stable per browser, like the colour.
+ */
+export const guestName = (id: string) => `Guest ${GUEST_ANIMALS[(hashOf(id) >>> 4) % GUEST_ANIMALS.length]}`;
+
+/**
+ * 128 random bits as hex. Not `crypto.randomUUID`: it exists only in secure contexts, and a
+ * teammate who opens `http://192.168.1.20:1234/` is in an insecure one (issue 16: blank page).
+ * `getRandomValues` works everywhere.
+ */
+export function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export function loadIdentity(): Identity {
   let id = localStorage.getItem(ID_KEY);
   if (id === null) {
-    id = crypto.randomUUID();
+    id = randomId();
     localStorage.setItem(ID_KEY, id);
   }
   const name = localStorage.getItem(NAME_KEY);
@@ -48,9 +68,12 @@ export function saveName(name: string): string {
   return clean;
 }
 
-/** Up to two initials for an avatar. */
+/** An avatar's letters: first and last initial, or one for a one-word name ("Ada" → "A"). */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0]![0], words.at(-1)![0]] : [...(words[0] ?? '?')].slice(0, 2);
-  return letters.join('').toUpperCase();
+  if (words.length === 0) return '?';
+  // Spread by code point, so a name that starts with an emoji or a surrogate pair stays whole.
+  const first = (word: string) => [...word][0]!;
+  const letters = words.length > 1 ? first(words[0]!) + first(words.at(-1)!) : first(words[0]!);
+  return letters.toUpperCase();
 }

@@ -42,7 +42,13 @@ const shareBody = z
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
 const MAX_API_BODY_BYTES = 16 * 1024;
 
-const createDocumentBody = z.object({ title: z.string().trim().max(TITLE_MAX_LENGTH).optional() }).strict();
+const createDocumentBody = z
+  .object({
+    title: z.string().trim().max(TITLE_MAX_LENGTH).optional(),
+    /** The name to create (the web app's "Create it" on a link to a missing document). */
+    name: z.string().optional(),
+  })
+  .strict();
 
 /** 96 random bits in URL-safe base64 (16 characters): unguessable, and a valid name. */
 const newDocumentName = () => randomBytes(12).toString('base64url');
@@ -149,21 +155,36 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
 
   app.post('/api/docs', async (c) => {
     const claims = await authenticate(c);
-    // In auth mode, new documents are named inside the token's prefix (`team-*` → `team-…`).
-    if (claims !== null && (claims.role !== 'write' || !claims.doc.endsWith('*'))) {
-      throw new ApiError(
-        403,
-        'forbidden',
-        'creating documents needs a write token for a name prefix (doc: "prefix*")',
-      );
+    const body = await readJson(c, createDocumentBody);
+    let name: string;
+    if (body.name !== undefined) {
+      name = checkedName(body.name);
+      requireAccess(claims, name, 'write');
+    } else {
+      // In auth mode, new documents are named inside the token's prefix (`team-*` → `team-…`).
+      if (claims !== null && (claims.role !== 'write' || !claims.doc.endsWith('*'))) {
+        throw new ApiError(
+          403,
+          'forbidden',
+          'creating documents needs a write token for a name prefix (doc: "prefix*")',
+        );
+      }
+      name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
     }
-    const { title: requested } = await readJson(c, createDocumentBody);
-    const title = requested || UNTITLED;
-    const name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
-    const info = await catalogue.create(name, { title, content: newDocumentUpdate(title) });
-    // 96 random bits: a taken name means something is badly wrong, not bad luck.
-    if (info === null) throw new Error(`new document name ${name} is taken`);
-    return c.json({ ...toJson(info), url: `/d/${name}` }, 201);
+    // A document created from a link keeps an empty title until someone writes one.
+    const title = body.title || (body.name === undefined ? UNTITLED : '');
+    const info = await catalogue.create(name, {
+      title: title === '' ? null : title,
+      content: newDocumentUpdate(title),
+    });
+    if (info === null) {
+      // A taken name is a conflict; for a random name, 96 bits make it a bug, not bad luck.
+      if (body.name !== undefined) {
+        throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
+      }
+      throw new Error(`new document name ${name} is taken`);
+    }
+    return c.json({ ...toJson(info), url: `/d/${encodeURIComponent(name)}` }, 201);
   });
 
   app.get('/api/docs/:doc', async (c) => {
@@ -204,9 +225,14 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     );
   });
 
-  mountStaticClient(app, deps.clientDir);
+  const notFoundPage = mountStaticClient(app, deps.clientDir);
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.path}` } }, 404));
+  // A person who mistypes a page address gets a page; programs calling the API get JSON.
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? c.json({ error: { code: 'not_found', message: `no route for ${c.req.path}` } }, 404)
+      : notFoundPage(c),
+  );
   app.onError((error, c) => errorResponse(error, c, logger));
   return app;
 }

@@ -12,6 +12,8 @@ describe('sharing with access links (AUTH_SECRET set)', () => {
     const writeToken = await signToken(SECRET, { sub: 'ada', doc: 'board-memo', role: 'write' }, 3600);
     const ada = await person('Ada');
     await ada.page.goto(`${suite.server.url}/d/board-memo?token=${writeToken}`);
+    // The token may name a document nobody has written yet: its writer creates it.
+    await ada.page.getByRole('button', { name: 'Create it' }).click();
     await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     // The token leaves the address bar once it is stored.
     expect(new URL(ada.page.url()).search).toBe('');

@@ -7,6 +7,13 @@ import { chromium, type Browser, type BrowserContext, type Page, type WebSocketR
 /** Debian's Chromium (`apt-get install chromium`); nothing is downloaded. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * A host name that resolves to 127.0.0.1 inside the test browser only. Pages opened through
+ * it are not "potentially trustworthy" (unlike localhost and 127.0.0.1): they run as a
+ * teammate's browser does on `http://<LAN address>/`, an insecure context.
+ */
+export const LAN_HOST = 'inkwell-lan.test';
+
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(
@@ -22,6 +29,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`,
     ],
   });
 }
@@ -35,13 +43,16 @@ export async function launchBrowser(): Promise<Browser> {
 export interface Person {
   context: BrowserContext;
   page: Page;
+  /** Uncaught errors in the page so far. */
+  pageErrors: string[];
   goOffline(): Promise<void>;
   goOnline(): Promise<void>;
 }
 
+/** `name: null` is someone who has never given a name in this browser. */
 export async function newPerson(
   browser: Browser,
-  name: string,
+  name: string | null,
   viewport = { width: 1100, height: 760 },
 ): Promise<Person> {
   const context = await browser.newContext({ viewport });
@@ -56,11 +67,16 @@ export async function newPerson(
     open.add(ws);
     ws.connectToServer();
   });
-  page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
-  await page.addInitScript((n) => localStorage.setItem('inkwell:user-name', n), name);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => {
+    pageErrors.push(error.message);
+    console.error(`[${name}] page error:`, error.message);
+  });
+  if (name !== null) await page.addInitScript((n) => localStorage.setItem('inkwell:user-name', n), name);
   return {
     context,
     page,
+    pageErrors,
     async goOffline() {
       offline = true;
       await Promise.all([...open].map((ws) => ws.close({ code: 1013, reason: 'test: offline' })));
@@ -131,7 +147,7 @@ export function browserSuite(overrides: Partial<Config> = {}) {
     get server(): TestServer {
       return server;
     },
-    async person(name: string, viewport?: { width: number; height: number }): Promise<Person> {
+    async person(name: string | null, viewport?: { width: number; height: number }): Promise<Person> {
       const p = await newPerson(browser, name, viewport);
       await p.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
       people.push(p);
@@ -147,4 +163,22 @@ export function browserSuite(overrides: Partial<Config> = {}) {
       };
     },
   };
+}
+
+/** Creates a document through the REST API and returns its editor URL. */
+export async function createDocumentUrl(serverUrl: string, title: string): Promise<string> {
+  const response = await fetch(`${serverUrl}/api/docs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  });
+  const body = (await response.json()) as { url: string };
+  return `${serverUrl}${body.url}`;
+}
+
+/** Opens a document and waits until the editor shows the server's content. */
+export async function openEditor(p: Person, url: string): Promise<void> {
+  await p.page.goto(url);
+  await p.page.locator('.ProseMirror').waitFor();
+  await p.page.getByRole('status').filter({ hasText: /Saved/ }).waitFor();
 }

@@ -42,6 +42,20 @@ describe('creating and naming documents', () => {
     expect(other.title).toBe('Untitled');
   });
 
+  it('POST /api/docs with a name creates that document once, untitled, and refuses a second time', async () => {
+    const first = await post(JSON.stringify({ name: 'from-a-link' }));
+    expect(first.status).toBe(201);
+    expect(await first.json()).toMatchObject({ name: 'from-a-link', title: null, url: '/d/from-a-link' });
+    expect((await listed('from-a-link'))?.title).toBeNull();
+
+    const again = await post(JSON.stringify({ name: 'from-a-link' }));
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: { code: 'already_exists' } });
+    const bad = await post(JSON.stringify({ name: '.hidden' }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'bad_document_name' } });
+  });
+
   it('a title edited in the document shows up in the list', async () => {
     const { name } = (await (await post(JSON.stringify({ title: 'Draft' }))).json()) as { name: string };
     const editor = connectClient(server.syncUrl, name);

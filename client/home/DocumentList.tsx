@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { UNTITLED } from '../../shared/documentModel.ts';
-import { homeToken, roleOf } from '../access.ts';
+import { homeToken, roleOf } from '../accessTokens.ts';
 import { createDocument, listDocuments, type DocumentSummary } from '../api.ts';
 import { documentPath, navigate } from '../router.ts';
 

@@ -1,0 +1,59 @@
+import { useEffect, useState } from 'react';
+import { validateDocName } from '../../shared/docName.ts';
+import { ApiRequestError, findDocument } from '../api.ts';
+
+/**
+ * Whether the document a link names exists, asked before anything connects: connecting
+ * would create it, and a mistyped link would open an empty "Untitled" page that says
+ * "Saved" (issue 16). Stock y-websocket clients still create documents by connecting; only
+ * the web app asks first.
+ */
+export type DocumentLookup =
+  | { status: 'checking' }
+  | { status: 'found' }
+  | { status: 'missing'; canCreate: boolean }
+  /** The server said no (HTTP status 401 or 403). */
+  | { status: 'refused'; httpStatus: number }
+  /** The server cannot be reached: open the local copy and let the sync catch up. */
+  | { status: 'unreachable' };
+
+/** How long to wait for the server before opening the local copy anyway. */
+const LOOKUP_TIMEOUT_MS = 4000;
+
+function lookupFailure(httpStatus: number): DocumentLookup {
+  if (httpStatus === 401 || httpStatus === 403) return { status: 'refused', httpStatus };
+  if (httpStatus === 400) return { status: 'missing', canCreate: false };
+  // No answer, or a server error: the local copy is the best there is.
+  return { status: 'unreachable' };
+}
+
+/** Looks the document up once per name and token; the second value marks it created. */
+export function useDocumentLookup(name: string, token: string | null): [DocumentLookup, () => void] {
+  const validName = validateDocName(name).ok;
+  const [lookup, setLookup] = useState<DocumentLookup>(
+    validName ? { status: 'checking' } : { status: 'missing', canCreate: false },
+  );
+  useEffect(() => {
+    if (!validName) return;
+    // The first answer wins: once the editor has opened on a slow server, a late reply
+    // must not take it away again.
+    let settled = false;
+    const settle = (next: DocumentLookup) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timeout);
+      setLookup(next);
+    };
+    const timeout = setTimeout(() => settle({ status: 'unreachable' }), LOOKUP_TIMEOUT_MS);
+    findDocument(name, token).then(
+      (found) => settle(found ? { status: 'found' } : { status: 'missing', canCreate: true }),
+      (error: unknown) => settle(lookupFailure(error instanceof ApiRequestError ? error.status : 0)),
+    );
+    return () => {
+      settled = true;
+      clearTimeout(timeout);
+    };
+  }, [name, token, validName]);
+  // After "Create it": the document exists now.
+  return [lookup, () => setLookup({ status: 'found' })];
+}
