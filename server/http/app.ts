@@ -10,6 +10,7 @@ import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
+import type { StorageHealth } from '../storage/Storage.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
 
@@ -22,6 +23,8 @@ export interface AppDeps {
   clientDir: string;
   /** Null when auth is off. */
   auth: { verifier: TokenVerifier; secret: string } | null;
+  /** Asks the storage whether it answers (`/readyz`); absent when it always does. */
+  probeStorage?: () => Promise<StorageHealth>;
 }
 
 const DAY = 24 * 60 * 60;
@@ -127,6 +130,16 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
       documentsLoaded: registry.loadedCount,
       sessions: registry.connectionCount,
     });
+  });
+
+  // Liveness stays 200 while the database is away (the process is fine and recovers by
+  // itself); readiness tells a load balancer to send new clients elsewhere meanwhile.
+  app.get('/readyz', async (c) => {
+    if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
+    const health = (await deps.probeStorage?.()) ?? { ok: true };
+    return health.ok
+      ? c.json({ status: 'ready' })
+      : c.json({ status: 'unavailable', reason: health.reason }, 503);
   });
 
   app.use(
