@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { spawnServer, type ChildServer } from '../helpers/childServer.ts';
 import { connectClient, waitForConvergence, type TestClient } from '../helpers/clients.ts';
-import { tempDataDir } from '../helpers/server.ts';
+import { STORAGE_BACKENDS } from '../helpers/storageBackends.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let children: ChildServer[] = [];
@@ -17,8 +17,9 @@ afterEach(async () => {
   children = [];
 });
 
-async function spawn(dataDir: string) {
-  const child = await spawnServer({ DATA_DIR: dataDir });
+/** A server process storing where `storageEnv` says (a data directory or a database). */
+async function spawn(storageEnv: Record<string, string>) {
+  const child = await spawnServer(storageEnv);
   children.push(child);
   return child;
 }
@@ -38,10 +39,10 @@ function covers(have: Y.Doc, need: Y.Doc): boolean {
   return true;
 }
 
-describe('durability', () => {
+describe.each(STORAGE_BACKENDS)('durability on $name', (backend) => {
   it('content survives SIGTERM and a restart, and clients are told to come back (1012)', async () => {
-    const dataDir = tempDataDir();
-    const first = await spawn(dataDir);
+    const storageEnv = await backend.freshEnv();
+    const first = await spawn(storageEnv);
     const writer = client(first, 'essay');
     const reader = client(first, 'essay');
     await writer.firstSync;
@@ -60,7 +61,7 @@ describe('durability', () => {
     writer.destroy();
     reader.destroy();
 
-    const second = await spawn(dataDir);
+    const second = await spawn(storageEnv);
     const late = client(second, 'essay');
     await late.firstSync;
     expect(late.text()).toBe('It was a dark and stormy night.');
@@ -69,8 +70,8 @@ describe('durability', () => {
   it.each([150, 400, 900])(
     'SIGKILL %i ms into fast typing loses nothing any client saw broadcast',
     async (killAfterMs) => {
-      const dataDir = tempDataDir();
-      const first = await spawn(dataDir);
+      const storageEnv = await backend.freshEnv();
+      const first = await spawn(storageEnv);
       const writer = client(first, 'typing');
       const observer = client(first, 'typing');
       await Promise.all([writer.firstSync, observer.firstSync]);
@@ -91,7 +92,7 @@ describe('durability', () => {
       const seen = observer.text().length;
       expect(seen).toBeGreaterThan(0);
 
-      const second = await spawn(dataDir);
+      const second = await spawn(storageEnv);
       const survivor = client(second, 'typing');
       await survivor.firstSync;
       expect(covers(survivor.doc, observer.doc)).toBe(true);
