@@ -44,7 +44,27 @@ export async function freshDatabaseUrl(): Promise<string> {
   await runSql(runUrl, `CREATE SCHEMA ${schema}`);
   const url = new URL(runUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  // Lets a test find (and terminate) exactly its own connections in pg_stat_activity.
+  url.searchParams.set('application_name', schema);
   return url.toString();
+}
+
+/** The schema a `freshDatabaseUrl` uses (also its connections' application_name). */
+export const schemaOf = (url: string): string => new URL(url).searchParams.get('application_name')!;
+
+/** Ends every connection a storage or server on `url` holds, as a database restart would. */
+export async function terminateConnections(url: string): Promise<number> {
+  const rows = await runSql<{ pid: number }>(
+    runDatabaseUrl(),
+    // MATERIALIZED: the filter runs first, whatever order the planner would pick for an AND;
+    // only this test's connections, in this run's database, are ever terminated.
+    `WITH mine AS MATERIALIZED (
+       SELECT pid FROM pg_stat_activity
+       WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid())
+     SELECT pid FROM mine WHERE pg_terminate_backend(pid)`,
+    [schemaOf(url)],
+  );
+  return rows.length;
 }
 
 /** Runs statements on their own connection. */

@@ -79,7 +79,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     catalogue: new PostgresCatalogue(pool, log, clock),
     probe: async (): Promise<StorageHealth> => {
       try {
-        await pool.query({ name: 'inkwell_probe', text: 'SELECT 1' });
+        // Our own table, not just `SELECT 1`: a reachable server without our schema is no use.
+        await pool.query({ name: 'inkwell_probe', text: 'SELECT 1 FROM documents LIMIT 1' });
         return { ok: true };
       } catch (error) {
         return { ok: false, reason: `database ${describeDatabase(url)}: ${reasonOf(error)}` };
