@@ -1,6 +1,7 @@
 import type { Pool, QueryConfig } from 'pg';
 import type { DocCatalogue, DocumentInfo, NewDocument } from '../DocCatalogue.ts';
 import type { Clock } from '../Storage.ts';
+import { inTransaction } from './inTransaction.ts';
 import type { PostgresLog } from './PostgresLog.ts';
 
 interface DocumentRow {
@@ -102,18 +103,10 @@ export class PostgresCatalogue implements DocCatalogue {
 
   async delete(name: string): Promise<boolean> {
     await this.log.flush();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const { rowCount } = await client.query({ ...DELETE_DOCUMENT, values: [name] });
       for (const statement of DELETE_STATEMENTS) await client.query({ ...statement, values: [name] });
-      await client.query('COMMIT');
-      client.release();
       return rowCount !== null && rowCount > 0;
-    } catch (error) {
-      // A connection that failed mid-transaction is not reused.
-      client.release(error instanceof Error ? error : true);
-      throw error;
-    }
+    });
   }
 }

@@ -54,34 +54,29 @@ export async function migrate(pool: Pool, through = MIGRATIONS.length): Promise<
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1, $2)', [INKWELL_LOCK_CLASS, MIGRATION_LOCK]);
-    try {
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${VERSION_TABLE} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${VERSION_TABLE} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${VERSION_TABLE}`,
+    );
+    const current = rows[0]?.version ?? 0;
+    if (current > MIGRATIONS.length) {
+      throw new Error(
+        `database schema version ${current} is newer than this server knows (${MIGRATIONS.length}); refusing to open it`,
       );
-      const { rows } = await client.query<{ version: number | null }>(
-        `SELECT max(version) AS version FROM ${VERSION_TABLE}`,
-      );
-      const current = rows[0]?.version ?? 0;
-      if (current > MIGRATIONS.length) {
-        throw new Error(
-          `database schema version ${current} is newer than this server knows (${MIGRATIONS.length}); refusing to open it`,
-        );
-      }
-      for (let version = current; version < through; version++) {
-        await client.query('BEGIN');
-        try {
-          await client.query(MIGRATIONS[version]!);
-          await client.query(`INSERT INTO ${VERSION_TABLE} (version) VALUES ($1)`, [version + 1]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw error;
-        }
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1, $2)', [INKWELL_LOCK_CLASS, MIGRATION_LOCK]);
     }
-  } finally {
+    for (let version = current; version < through; version++) {
+      await client.query('BEGIN');
+      await client.query(MIGRATIONS[version]!);
+      await client.query(`INSERT INTO ${VERSION_TABLE} (version) VALUES ($1)`, [version + 1]);
+      await client.query('COMMIT');
+    }
+    await client.query('SELECT pg_advisory_unlock($1, $2)', [INKWELL_LOCK_CLASS, MIGRATION_LOCK]);
     client.release();
+  } catch (error) {
+    // Closing the connection ends its transaction and releases the lock, whatever failed.
+    client.release(error instanceof Error ? error : true);
+    throw error;
   }
 }

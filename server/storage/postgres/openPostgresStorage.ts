@@ -34,22 +34,20 @@ export function describeDatabase(url: string): string {
   }
 }
 
-const reasonOf = (error: unknown): string =>
+/** An error as one line of text (a failed connect to several addresses is an AggregateError). */
+export const reasonOf = (error: unknown): string =>
   error instanceof AggregateError
     ? error.errors.map(reasonOf).join('; ')
     : error instanceof Error
       ? error.message || error.name
       : String(error);
 
-/**
- * Opens a PostgreSQL database as log and catalogue: connects, migrates the schema (under an
- * advisory lock, see migrations.ts) and returns the storage. Rejects with a
- * `StorageUnavailableError` naming host and reason when the database cannot be used.
- */
-export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
-  const { url, logger, clock = Date.now } = options;
+/** A connection pool with Inkwell's settings: timeouts, number parsing, no crash on a lost idle connection. */
+export function createPostgresPool(
+  options: Pick<PostgresStorageOptions, 'url' | 'poolSize' | 'statementTimeoutMs' | 'logger'>,
+): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: options.url,
     max: options.poolSize,
     application_name: 'inkwell',
     statement_timeout: options.statementTimeoutMs,
@@ -61,7 +59,18 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   });
   // An idle connection the server dropped (restart, pg_terminate_backend) is discarded by the
   // pool, which opens a new one when needed; unhandled, this event would end the process.
-  pool.on('error', (error) => logger.warn({ err: error }, 'an idle database connection was lost'));
+  pool.on('error', (error) => options.logger.warn({ err: error }, 'an idle database connection was lost'));
+  return pool;
+}
+
+/**
+ * Opens a PostgreSQL database as log and catalogue: connects, migrates the schema (under an
+ * advisory lock, see migrations.ts) and returns the storage. Rejects with a
+ * `StorageUnavailableError` naming host and reason when the database cannot be used.
+ */
+export async function openPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
+  const { url, logger, clock = Date.now } = options;
+  const pool = createPostgresPool(options);
   try {
     await migrate(pool);
   } catch (error) {
