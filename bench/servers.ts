@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDatabase } from './benchDatabase.ts';
 import type { WireFlavor } from './wire.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +22,8 @@ export interface ServerKind {
   /** How to start it: arguments to `node`, environment, and the WebSocket address of a document. */
   command(port: number, dataDir: string): { args: string[]; env: Record<string, string> };
   documentUrl(port: number, doc: string): string;
+  /** Readies its storage for a data directory before each start (none needed by default). */
+  prepare?(dataDir: string): Promise<void>;
 }
 
 /**
@@ -68,7 +71,24 @@ const yWebsocketServer: ServerKind = {
   documentUrl: (port, doc) => `ws://127.0.0.1:${port}/${doc}`,
 };
 
+/**
+ * Inkwell on PostgreSQL (`DATABASE_URL`, else the local server), otherwise as `inkwell`: each
+ * data directory gets its own schema (a restart on the same directory finds its documents) in
+ * a database this process creates and drops when it ends. Only with `--servers`.
+ */
+const inkwellPostgres: ServerKind = {
+  ...inkwell,
+  name: 'inkwell-postgres',
+  command: (port, dataDir) => {
+    const { args, env } = inkwell.command(port, dataDir);
+    return { args, env: { ...env, DATABASE_URL: benchDatabase.urlFor(dataDir) } };
+  },
+  prepare: (dataDir) => benchDatabase.prepare(dataDir),
+};
+
 export const SERVER_KINDS: readonly ServerKind[] = [inkwell, hocuspocus, yWebsocketServer];
+/** Every kind `--servers` can name: the peers, and Inkwell's other storage. */
+export const ALL_SERVER_KINDS: readonly ServerKind[] = [...SERVER_KINDS, inkwellPostgres];
 
 export interface ProcessStats {
   /** User + system CPU time since the process started. */
@@ -125,6 +145,7 @@ export class RunningServer {
   /** Starts a server on a free port; `dataDir` defaults to a new empty directory. */
   static async start(kind: ServerKind, dataDir?: string): Promise<RunningServer> {
     const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `inkwell-bench-${kind.name}-`));
+    await kind.prepare?.(dir);
     const server = new RunningServer(kind, await freePort(), dir);
     await server.waitUntilAccepting();
     return server;

@@ -82,6 +82,8 @@ describe.each(STORAGE_BACKENDS)('durability on $name', (backend) => {
         for (let i = 0; i < 5; i++)
           writer.doc.getText('text').insert(typed++, String.fromCharCode(97 + (typed % 26)));
       }, 1);
+      // Counted from the first broadcast, so that a loaded machine still kills mid-typing.
+      await waitFor(() => observer.text().length > 0, 'the observer to see the first keystroke');
       await new Promise((resolve) => setTimeout(resolve, killAfterMs));
       first.process.kill('SIGKILL');
       clearInterval(typing);
