@@ -64,8 +64,9 @@ const DELETE_DOCUMENT: Statement = {
 };
 
 /**
- * `DocCatalogue` on the `documents` table the log writes. Every call first lets the log
- * commit this instance's pending appends, so it answers with what this instance wrote.
+ * `DocCatalogue` on the `documents` table the log writes. Every call first waits for this
+ * instance's pending appends (to the document, or to any for `list`), so it answers with
+ * what this instance wrote.
  */
 export class PostgresCatalogue implements DocCatalogue {
   constructor(
@@ -75,7 +76,7 @@ export class PostgresCatalogue implements DocCatalogue {
   ) {}
 
   async create(name: string, { title, content }: NewDocument): Promise<DocumentInfo | null> {
-    await this.log.flush();
+    await this.log.settled(name);
     const { rows } = await this.pool.query<DocumentRow>({
       ...CREATE,
       values: [name, title, this.clock(), content],
@@ -90,19 +91,19 @@ export class PostgresCatalogue implements DocCatalogue {
   }
 
   async info(name: string): Promise<DocumentInfo | null> {
-    await this.log.flush();
+    await this.log.settled(name);
     const { rows } = await this.pool.query<DocumentRow>({ ...INFO, values: [name] });
     return rows[0] === undefined ? null : toInfo(rows[0]);
   }
 
   async setTitle(name: string, title: string | null): Promise<void> {
     // Commits first the append that may be creating the document's row.
-    await this.log.flush();
+    await this.log.settled(name);
     await this.pool.query({ ...SET_TITLE, values: [name, title] });
   }
 
   async delete(name: string): Promise<boolean> {
-    await this.log.flush();
+    await this.log.settled(name);
     return inTransaction(this.pool, async (client) => {
       const { rowCount } = await client.query({ ...DELETE_DOCUMENT, values: [name] });
       for (const statement of DELETE_STATEMENTS) await client.query({ ...statement, values: [name] });

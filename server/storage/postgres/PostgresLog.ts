@@ -100,6 +100,13 @@ export class PostgresLog implements DocLog {
   private committing: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
+  /**
+   * The newest append overall and per document (settled, never rejecting). Appends settle in
+   * order, so waiting for the newest waits for all before it, and nothing after: on a busy
+   * server a commit is always in flight, and "wait until idle" would wait forever.
+   */
+  private newest: Promise<unknown> = Promise.resolve();
+  private readonly newestByDoc = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly pool: Pool,
@@ -110,9 +117,7 @@ export class PostgresLog implements DocLog {
   async load(name: string): Promise<StoredDocument | null> {
     this.assertOpen();
     // The loader must see this instance's own appends to the document.
-    if (this.committing !== null || this.pending.some((append) => append.name === name)) {
-      await this.flush();
-    }
+    await this.newestByDoc.get(name);
     const { rows } = await this.pool.query<{
       part: number;
       seq: number;
@@ -131,10 +136,17 @@ export class PostgresLog implements DocLog {
 
   append(name: string, update: Uint8Array): Promise<number> {
     if (this.closed) return Promise.reject(new StorageClosedError());
-    return new Promise<number>((resolve, reject) => {
+    const appended = new Promise<number>((resolve, reject) => {
       this.pending.push({ name, update, resolve, reject });
       this.schedule();
     });
+    const settled = appended.catch(() => {});
+    this.newest = settled;
+    this.newestByDoc.set(name, settled);
+    void settled.then(() => {
+      if (this.newestByDoc.get(name) === settled) this.newestByDoc.delete(name);
+    });
+    return appended;
   }
 
   async compact(
@@ -143,14 +155,21 @@ export class PostgresLog implements DocLog {
     stateVector: Uint8Array,
     throughSeq: number,
   ): Promise<void> {
-    await this.flush();
+    this.assertOpen();
+    await this.newestByDoc.get(name);
     await this.pool.query({ ...COMPACT, values: [name, snapshot, stateVector, throughSeq] });
   }
 
   /** Resolves once every append made before the call has settled. Rejects once closed. */
   async flush(): Promise<void> {
     this.assertOpen();
-    while (this.pending.length > 0 || this.committing !== null) await this.drain();
+    await this.newest;
+  }
+
+  /** Resolves once every append to `name` made before the call has settled. */
+  async settled(name: string): Promise<void> {
+    this.assertOpen();
+    await this.newestByDoc.get(name);
   }
 
   /** Settles what is pending; later calls reject. */

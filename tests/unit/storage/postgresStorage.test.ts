@@ -65,6 +65,21 @@ describe('PostgreSQL storage', () => {
     }
   });
 
+  it('loads, lists and compacts while other documents are appended to without pause', async () => {
+    const storage = await open(await freshDatabaseUrl());
+    await storage.log.append('quiet', bytes(1));
+    // A busy server: some commit is always in flight.
+    let typing = true;
+    const busy = (async () => {
+      while (typing) await storage.log.append('busy', bytes(2));
+    })();
+    await storage.log.compact('quiet', bytes(1), bytes(1), 1);
+    expect(await storage.log.load('quiet')).toMatchObject({ snapshot: bytes(1), lastSeq: 1 });
+    expect((await storage.catalogue.list()).map((d) => d.name).sort()).toEqual(['busy', 'quiet']);
+    typing = false;
+    await busy;
+  });
+
   it('keeps the newer snapshot when two instances compact at once, and drops only what it holds', async () => {
     const url = await freshDatabaseUrl();
     const [a, b] = await Promise.all([open(url), open(url)]);
