@@ -55,9 +55,18 @@ export class Compactor {
     if (this.logLength >= this.options.compactAfterUpdates) void this.compact();
   }
 
-  /** Compacts unless the log is empty (after an unload's last appends settled). */
+  /**
+   * Compacts unless the log is empty (after an unload's last appends settled). A compaction
+   * already under way covers only what was applied when it started: with a store whose
+   * compaction takes a round trip (PostgreSQL), the last entries would otherwise stay in the
+   * log and the next load would have to decode the document instead of serving its snapshot.
+   */
   async compactIfAny(): Promise<void> {
-    if (this.logLength > 0) await this.compact();
+    while (this.logLength > 0) {
+      const before = this.logLength;
+      await this.compact();
+      if (this.logLength >= before) return; // it failed (and said so); the log stays as it is
+    }
   }
 
   private compact(): Promise<void> {

@@ -1,43 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/closeCodes.ts';
-import { spawnServer, type ChildServer } from '../helpers/childServer.ts';
-import { connectClient, waitForConvergence, type TestClient } from '../helpers/clients.ts';
+import { useChildServers, type ChildServer } from '../helpers/childServer.ts';
+import { covers, waitForConvergence } from '../helpers/clients.ts';
 import { STORAGE_BACKENDS } from '../helpers/storageBackends.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-let children: ChildServer[] = [];
-let clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients) c.destroy();
-  clients = [];
-  for (const child of children) child.process.kill('SIGKILL');
-  await Promise.all(children.map((c) => c.exited));
-  children = [];
-});
-
+const servers = useChildServers();
 /** A server process storing where `storageEnv` says (a data directory or a database). */
-async function spawn(storageEnv: Record<string, string>) {
-  const child = await spawnServer(storageEnv);
-  children.push(child);
-  return child;
-}
-
-function client(server: ChildServer, room: string) {
-  const c = connectClient(server.syncUrl, room);
-  clients.push(c);
-  return c;
-}
-
-/** True when `have` holds every operation `need` holds. */
-function covers(have: Y.Doc, need: Y.Doc): boolean {
-  const haveState = Y.decodeStateVector(Y.encodeStateVector(have));
-  for (const [clientId, clock] of Y.decodeStateVector(Y.encodeStateVector(need))) {
-    if ((haveState.get(clientId) ?? 0) < clock) return false;
-  }
-  return true;
-}
+const spawn = (storageEnv: Record<string, string>) => servers.spawn(storageEnv);
+const client = (server: ChildServer, room: string) => servers.client(server, room);
 
 describe.each(STORAGE_BACKENDS)('durability on $name', (backend) => {
   it('content survives SIGTERM and a restart, and clients are told to come back (1012)', async () => {

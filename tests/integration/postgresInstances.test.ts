@@ -1,34 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/closeCodes.ts';
-import { spawnServer, type ChildServer } from '../helpers/childServer.ts';
-import { connectClient, waitForConvergence, type TestClient } from '../helpers/clients.ts';
+import { useChildServers, type ChildServer } from '../helpers/childServer.ts';
+import { covers, waitForConvergence, type TestClient } from '../helpers/clients.ts';
 import { freshDatabaseUrl, runSql, schemaOf, terminateConnections } from '../helpers/postgres.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { waitFor, waitForAsync } from '../helpers/wait.ts';
 
-let children: ChildServer[] = [];
-let clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients) c.destroy();
-  clients = [];
-  for (const child of children) child.process.kill('SIGKILL');
-  await Promise.all(children.map((c) => c.exited));
-  children = [];
-});
-
-async function spawn(databaseUrl: string, env: Record<string, string> = {}) {
-  const child = await spawnServer({ DATA_DIR: tempDataDir(), DATABASE_URL: databaseUrl, ...env });
-  children.push(child);
-  return child;
-}
-
-function client(server: ChildServer, room: string, doc?: Y.Doc) {
-  const c = connectClient(server.syncUrl, room, { doc });
-  clients.push(c);
-  return c;
-}
+const servers = useChildServers();
+const spawn = (databaseUrl: string, env: Record<string, string> = {}) =>
+  servers.spawn({ DATA_DIR: tempDataDir(), DATABASE_URL: databaseUrl, ...env });
+const client = (server: ChildServer, room: string, doc?: Y.Doc) => servers.client(server, room, doc);
 
 /** Types `count` characters, a few per event-loop turn, as a fast typist's editor does. */
 function type(c: TestClient, letter: string, count: number): Promise<void> {
@@ -45,15 +27,6 @@ function type(c: TestClient, letter: string, count: number): Promise<void> {
       }
     }, 2);
   });
-}
-
-/** True when `have` holds every operation `need` holds. */
-function covers(have: Y.Doc, need: Y.Doc): boolean {
-  const haveState = Y.decodeStateVector(Y.encodeStateVector(have));
-  for (const [clientId, clock] of Y.decodeStateVector(Y.encodeStateVector(need))) {
-    if ((haveState.get(clientId) ?? 0) < clock) return false;
-  }
-  return true;
 }
 
 const loadedDocuments = async (server: ChildServer) =>

@@ -1,35 +1,21 @@
 import type { Pool, QueryConfig } from 'pg';
 import type { DocCatalogue, DocumentInfo, NewDocument } from '../DocCatalogue.ts';
+import { DOCUMENT_ROW_COLUMNS, toDocumentInfo, type DocumentRow } from '../documentRow.ts';
 import type { Clock } from '../Storage.ts';
 import { inTransaction } from './inTransaction.ts';
 import type { PostgresLog } from './PostgresLog.ts';
-
-interface DocumentRow {
-  name: string;
-  title: string | null;
-  created_at: number;
-  updated_at: number;
-  bytes: number;
-}
-
-const toInfo = (row: DocumentRow): DocumentInfo => ({
-  name: row.name,
-  title: row.title,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  bytes: row.bytes,
-});
-
-const COLUMNS = 'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes';
 
 type Statement = Omit<QueryConfig, 'values'>;
 
 // Names sort byte by byte (COLLATE "C"), as SQLite sorts them, whatever the database's locale.
 const LIST: Statement = {
   name: 'inkwell_list',
-  text: `SELECT ${COLUMNS} FROM documents ORDER BY updated_at DESC, name COLLATE "C"`,
+  text: `SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents ORDER BY updated_at DESC, name COLLATE "C"`,
 };
-const INFO: Statement = { name: 'inkwell_info', text: `SELECT ${COLUMNS} FROM documents WHERE name = $1` };
+const INFO: Statement = {
+  name: 'inkwell_info',
+  text: `SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents WHERE name = $1`,
+};
 const SET_TITLE: Statement = {
   name: 'inkwell_set_title',
   text: 'UPDATE documents SET title = $2 WHERE name = $1',
@@ -42,7 +28,7 @@ const CREATE: Statement = {
       INSERT INTO documents (name, title, created_at, updated_at, last_seq, log_bytes)
       VALUES ($1, $2, $3::bigint, $3::bigint, 1, octet_length($4::bytea))
       ON CONFLICT (name) DO NOTHING
-      RETURNING ${COLUMNS}
+      RETURNING ${DOCUMENT_ROW_COLUMNS}
     ), first_entry AS (
       INSERT INTO updates (doc, seq, data) SELECT name, 1, $4::bytea FROM created
     )
@@ -81,19 +67,19 @@ export class PostgresCatalogue implements DocCatalogue {
       ...CREATE,
       values: [name, title, this.clock(), content],
     });
-    return rows[0] === undefined ? null : toInfo(rows[0]);
+    return rows[0] === undefined ? null : toDocumentInfo(rows[0]);
   }
 
   async list(): Promise<DocumentInfo[]> {
     await this.log.flush();
     const { rows } = await this.pool.query<DocumentRow>(LIST);
-    return rows.map(toInfo);
+    return rows.map(toDocumentInfo);
   }
 
   async info(name: string): Promise<DocumentInfo | null> {
     await this.log.settled(name);
     const { rows } = await this.pool.query<DocumentRow>({ ...INFO, values: [name] });
-    return rows[0] === undefined ? null : toInfo(rows[0]);
+    return rows[0] === undefined ? null : toDocumentInfo(rows[0]);
   }
 
   async setTitle(name: string, title: string | null): Promise<void> {
