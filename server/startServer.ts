@@ -32,11 +32,7 @@ export interface RunningServer {
 export const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** Wires store, rooms, transport and HTTP together and listens. */
-export async function startServer(
-  config: Config,
-  logger: Logger,
-  storage?: Storage,
-): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, storage?: Storage): Promise<RunningServer> {
   storage ??= await openStorage(config, logger);
   const registry = new RoomRegistry({
     log: storage.log,
