@@ -27,7 +27,9 @@ class BenchDatabase {
   private async create(): Promise<void> {
     await run(this.adminUrl, `CREATE DATABASE ${this.name}`);
     process.once('beforeExit', () => {
-      void run(this.adminUrl, `DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
+      run(this.adminUrl, `DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`).catch((error: unknown) =>
+        console.error(`could not drop the benchmark database ${this.name}: ${String(error)}`),
+      );
     });
   }
 }
