@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDatabase } from './benchDatabase.ts';
+import { ensureServerBuild, SERVER_BUNDLE } from '../scripts/serverBuild.ts';
 import type { WireFlavor } from './wire.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,9 +22,11 @@ export interface ServerKind {
   flavor: WireFlavor;
   /** How to start it: arguments to `node`, environment, and the WebSocket address of a document. */
   command(port: number, dataDir: string): { args: string[]; env: Record<string, string> };
+  /** Runs once before each start (Inkwell: compile the server if stale, as `npm start` does). */
+  prepare?(): Promise<void>;
   documentUrl(port: number, doc: string): string;
   /** Readies its storage for a data directory before each start (none needed by default). */
-  prepare?(dataDir: string): Promise<void>;
+  prepareStorage?(dataDir: string): Promise<void>;
 }
 
 /**
@@ -34,8 +37,10 @@ export interface ServerKind {
 const inkwell: ServerKind = {
   name: 'inkwell',
   flavor: 'y-websocket',
+  prepare: () => ensureServerBuild(() => {}),
   command: (port, dataDir) => ({
-    args: ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')],
+    // The compiled server, exactly as `npm start` runs it.
+    args: [SERVER_BUNDLE],
     env: {
       PORT: String(port),
       DATA_DIR: dataDir,
@@ -83,7 +88,7 @@ const inkwellPostgres: ServerKind = {
     const { args, env } = inkwell.command(port, dataDir);
     return { args, env: { ...env, DATABASE_URL: benchDatabase.urlFor(dataDir) } };
   },
-  prepare: (dataDir) => benchDatabase.prepare(dataDir),
+  prepareStorage: (dataDir) => benchDatabase.prepare(dataDir),
 };
 
 export const SERVER_KINDS: readonly ServerKind[] = [inkwell, hocuspocus, yWebsocketServer];
@@ -144,8 +149,9 @@ export class RunningServer {
 
   /** Starts a server on a free port; `dataDir` defaults to a new empty directory. */
   static async start(kind: ServerKind, dataDir?: string): Promise<RunningServer> {
+    await kind.prepare?.();
     const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `inkwell-bench-${kind.name}-`));
-    await kind.prepare?.(dir);
+    await kind.prepareStorage?.(dir);
     const server = new RunningServer(kind, await freePort(), dir);
     await server.waitUntilAccepting();
     return server;

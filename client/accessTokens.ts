@@ -1,4 +1,4 @@
-import { docPatternMatches, peekClaims, type Role } from '../shared/access.ts';
+import { docPatternMatches, isRole, peekClaims, type Role } from '../shared/access.ts';
 
 /**
  * Access tokens in the browser. A link carries `?token=…`; the token is kept in this
@@ -43,5 +43,5 @@ export function homeToken(): string | null {
 /** The role a token grants, as far as the client can tell (the server decides). */
 export function roleOf(token: string | null): Role | null {
   const role = token === null ? undefined : peekClaims(token)?.role;
-  return role === 'read' || role === 'write' ? role : null;
+  return isRole(role) ? role : null;
 }

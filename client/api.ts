@@ -1,12 +1,17 @@
-/** The REST API as the client uses it. Shapes mirror `server/http/app.ts`. */
+/** The REST API as the client uses it. Shapes come from `shared/api.ts`, as the server's do. */
+import type { Role } from '../shared/access.ts';
+import type {
+  ApiErrorBody,
+  CreatedDocument,
+  CreateDocumentRequest,
+  DocumentList,
+  DocumentSummary,
+  ServerConfig,
+  ShareLink,
+  ShareRequest,
+} from '../shared/api.ts';
 
-export interface DocumentSummary {
-  name: string;
-  title: string | null;
-  createdAt: string;
-  updatedAt: string;
-  bytes: number;
-}
+export type { DocumentSummary };
 
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
@@ -27,28 +32,31 @@ async function request<T>(path: string, init?: RequestInit, token?: string | nul
   } catch {
     throw new ApiRequestError(0, 'The server cannot be reached. Check your connection.');
   }
-  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  if (!response.ok)
-    throw new ApiRequestError(response.status, body?.error?.message ?? `HTTP ${response.status}`);
+  const body = (await response.json().catch(() => null)) as unknown;
+  if (!response.ok) {
+    const error = (body as Partial<ApiErrorBody> | null)?.error;
+    throw new ApiRequestError(response.status, error?.message ?? `HTTP ${response.status}`);
+  }
   return body as T;
 }
 
+const post = (body: CreateDocumentRequest | ShareRequest): RequestInit => ({
+  method: 'POST',
+  body: JSON.stringify(body),
+});
+
 /** Whether the server requires tokens. */
-export function serverConfig(): Promise<{ auth: boolean }> {
+export function serverConfig(): Promise<ServerConfig> {
   return request('/api/config');
 }
 
 export async function listDocuments(token: string | null): Promise<DocumentSummary[]> {
-  return (await request<{ documents: DocumentSummary[] }>('/api/docs', undefined, token)).documents;
+  return (await request<DocumentList>('/api/docs', undefined, token)).documents;
 }
 
 /** Creates a document: with a fresh random name, or with `name` (the link someone followed). */
-export function createDocument(
-  title: string,
-  token: string | null,
-  name?: string,
-): Promise<DocumentSummary & { url: string }> {
-  return request('/api/docs', { method: 'POST', body: JSON.stringify({ title, name }) }, token);
+export function createDocument(title: string, token: string | null, name?: string): Promise<CreatedDocument> {
+  return request('/api/docs', post({ title, name }), token);
 }
 
 /** A document's catalogue entry, or null when there is no document by that name. */
@@ -62,10 +70,6 @@ export async function findDocument(name: string, token: string | null): Promise<
 }
 
 /** Mints a link to a document (auth mode, with a write token). */
-export function createShareLink(
-  doc: string,
-  role: 'read' | 'write',
-  token: string,
-): Promise<{ url: string; role: string; expiresAt: string }> {
-  return request('/api/share', { method: 'POST', body: JSON.stringify({ doc, role }) }, token);
+export function createShareLink(doc: string, role: Role, token: string): Promise<ShareLink> {
+  return request('/api/share', post({ doc, role }), token);
 }

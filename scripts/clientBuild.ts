@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isStale, ROOT } from './staleness.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUILT_INDEX = path.join(ROOT, 'client', 'dist', 'index.html');
 /** Everything the client build reads. */
 const INPUTS = [
@@ -14,28 +12,9 @@ const INPUTS = [
   'tsconfig.json',
 ];
 
-function newestMtime(target: string): number {
-  const stat = fs.statSync(target, { throwIfNoEntry: false });
-  if (stat === undefined) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(target)) {
-    if (entry === 'dist' || entry === 'node_modules') continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  }
-  return newest;
-}
-
-/** True when `client/dist` is missing or older than any of its sources. */
-export function clientBuildIsStale(): boolean {
-  const built = fs.statSync(BUILT_INDEX, { throwIfNoEntry: false });
-  if (built === undefined) return true;
-  return INPUTS.some((input) => newestMtime(path.join(ROOT, input)) > built.mtimeMs);
-}
-
 /** Builds the web client with Vite when it is missing or stale. */
 export async function ensureClientBuild(log: (line: string) => void = console.log): Promise<void> {
-  if (!clientBuildIsStale()) return;
+  if (!isStale(BUILT_INDEX, INPUTS)) return;
   log('Building the web client (client/dist is missing or older than its sources)…');
   const { build } = await import('vite');
   // Vite builds for whatever NODE_ENV says, and Vitest says "test": without this, tests

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { MIN_SECRET_LENGTH, signToken } from '../server/auth/TokenVerifier.ts';
+import { isRole, MIN_SECRET_LENGTH, Role } from '../shared/access.ts';
+import { signToken } from '../server/access/TokenVerifier.ts';
 
 const USAGE = `usage: npm run token -- --doc NAME|PREFIX* [--role read|write] [--ttl 1h] [--name "Ada"] [--sub ID] [--base URL]
   --doc    a document name, or a prefix ending in * (e.g. "team-*", or "*" for every document)
@@ -30,7 +31,7 @@ function parseTtl(text: string): number {
 const { values } = parseArgs({
   options: {
     doc: { type: 'string' },
-    role: { type: 'string', default: 'write' },
+    role: { type: 'string', default: Role.Write },
     ttl: { type: 'string', default: '1h' },
     name: { type: 'string' },
     sub: { type: 'string' },
@@ -46,7 +47,7 @@ const secret = process.env.AUTH_SECRET ?? '';
 if (secret.length < MIN_SECRET_LENGTH)
   fail(`AUTH_SECRET must be set (at least ${MIN_SECRET_LENGTH} characters)`);
 if (!values.doc) fail('--doc is required');
-if (values.role !== 'read' && values.role !== 'write') fail('--role must be read or write');
+if (!isRole(values.role)) fail('--role must be read or write');
 
 const token = await signToken(
   secret,

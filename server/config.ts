@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { MIN_SECRET_LENGTH } from '../shared/access.ts';
 
 const MiB = 1024 * 1024;
 
@@ -19,7 +20,10 @@ const envSchema = z.object({
   HEARTBEAT_INTERVAL_MS: integer(100, 3_600_000).default(10_000),
   SHUTDOWN_TIMEOUT_MS: integer(100, 600_000).default(10_000),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
-  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_SECRET: z
+    .string()
+    .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`)
+    .optional(),
   AUTH_PUBLIC_KEY: z
     .string()
     .includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' })

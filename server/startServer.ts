@@ -5,14 +5,15 @@ import { serve, type ServerType } from '@hono/node-server';
 import { CloseCode } from '../shared/closeCodes.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
-import { attachSyncUpgrades } from './http/syncUpgrade.ts';
+import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
 import { mirrorTitles } from './rooms/TitleMirror.ts';
 import { openStorage } from './storage/openStorage.ts';
 import type { Storage } from './storage/Storage.ts';
-import { TokenVerifier } from './auth/TokenVerifier.ts';
-import { ConnectionLimiter } from './transport/ConnectionLimiter.ts';
+import { Authorizer } from './access/authorize.ts';
+import { TokenVerifier } from './access/TokenVerifier.ts';
+import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
 
 /** A listening Inkwell server. */
@@ -28,8 +29,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Where `npm run build` puts the web client. */
-export const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
+/**
+ * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
+ * directory below the root both as source (`server/`) and compiled (`dist/server.js`).
+ */
+const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** Wires store, rooms, transport and HTTP together and listens. */
 export async function startServer(config: Config, logger: Logger, storage?: Storage): Promise<RunningServer> {
@@ -45,10 +49,12 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     config.authSecret === null
       ? null
       : new TokenVerifier({ secret: config.authSecret, publicKeyPem: config.authPublicKey ?? undefined });
+  const authorizer = new Authorizer(verifier);
   const heartbeat = new Heartbeat(config.heartbeatIntervalMs);
   let shuttingDown = false;
 
   const httpLogger = logger.child({ component: 'http' });
+  const transportLogger = logger.child({ component: 'transport' });
   const isShuttingDown = () => shuttingDown;
   const app = createApp({
     registry,
@@ -56,7 +62,8 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     catalogue: storage.catalogue,
     logger: httpLogger,
     clientDir: CLIENT_DIST_DIR,
-    auth: verifier === null ? null : { verifier, secret: config.authSecret! },
+    authorizer,
+    tokenSecret: config.authSecret,
     probeStorage: storage.probe?.bind(storage),
   });
 
@@ -70,21 +77,25 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
     // does not loop resending them); ws itself answers 1009 only above it.
     maxPayload: config.maxMessageBytes * 2,
-    sync: {
-      registry,
+    connection: {
+      admission: {
+        authorizer,
+        allowedOrigins: config.allowedOrigins,
+        connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
+        documents: registry,
+        maxLoadedDocuments: config.maxLoadedDocuments,
+        isShuttingDown,
+        logger: transportLogger,
+      },
+      rooms: registry,
       heartbeat,
-      logger: httpLogger,
-      verifier,
-      allowedOrigins: config.allowedOrigins,
-      connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
+      logger: transportLogger,
       limits: {
         maxMessageBytes: config.maxMessageBytes,
         maxBufferedBytes: config.maxBufferedBytes,
         maxMessagesPerSecond: config.maxMessagesPerSecond,
         maxMessageBurst: config.maxMessageBurst,
-        maxLoadedDocuments: config.maxLoadedDocuments,
       },
-      isShuttingDown,
     },
   });
   const port = (server.address() as AddressInfo).port;

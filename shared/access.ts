@@ -8,6 +8,14 @@ export const Role = {
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 
+/** True for the two roles a token may carry. */
+export function isRole(value: unknown): value is Role {
+  return value === Role.Read || value === Role.Write;
+}
+
+/** HS256 needs a secret at least as long as its hash (RFC 7518 §3.2). */
+export const MIN_SECRET_LENGTH = 32;
+
 /** Verified token claims. */
 export interface AccessClaims {
   /** User id. */

@@ -1,8 +1,30 @@
-import type { AnyExtension } from '@tiptap/core';
+import { mergeAttributes, type AnyExtension } from '@tiptap/core';
+import Highlight from '@tiptap/extension-highlight';
 import Image from '@tiptap/extension-image';
+import Link from '@tiptap/extension-link';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { TableKit } from '@tiptap/extension-table';
 import StarterKit from '@tiptap/starter-kit';
+import { isSafeLinkHref } from './linkPolicy.ts';
+
+/** Where a link opens: a new tab that cannot reach back into this one. */
+const LINK_TARGET = { target: '_blank', rel: 'noopener noreferrer nofollow' };
+
+/**
+ * Links limited to http(s) and mailto (linkPolicy.ts). A link mark with any other href,
+ * which only a hostile client can write, renders as plain text, and every link opens in a
+ * new tab whatever target/rel the mark claims.
+ */
+const SafeLink = Link.extend({
+  renderHTML({ HTMLAttributes }) {
+    if (!isSafeLinkHref(HTMLAttributes.href)) return ['span', { class: 'link-refused' }, 0];
+    return ['a', mergeAttributes(HTMLAttributes, LINK_TARGET), 0];
+  },
+}).configure({
+  openOnClick: false,
+  isAllowedUri: (url) => isSafeLinkHref(url),
+  HTMLAttributes: LINK_TARGET,
+});
 
 /**
  * What a document can hold: the one list of nodes and marks, used by the editor in the
@@ -15,8 +37,10 @@ export function documentExtensions(): AnyExtension[] {
     StarterKit.configure({
       // Yjs has its own undo (only your own changes); ProseMirror's would undo others' too.
       undoRedo: false,
-      link: { openOnClick: false, HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer' } },
+      link: false,
     }),
+    SafeLink,
+    Highlight,
     TableKit.configure({ table: { resizable: false } }),
     TaskList,
     TaskItem.configure({ nested: true }),

@@ -1,14 +1,20 @@
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
-import { Placeholder } from '@tiptap/extensions';
+import { CharacterCount, Placeholder } from '@tiptap/extensions';
 import { EditorContent, useEditor, type Editor } from '@tiptap/react';
-import { useEffect } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
 import { documentExtensions } from '../../shared/editorSchema.ts';
 import type { CollabSession } from '../collab/CollabSession.ts';
 import type { Identity } from '../presence/identity.ts';
+import { LinkShortcut } from './extensions/LinkShortcut.ts';
 import { TabKeys } from './extensions/TabKeys.ts';
+import { TaskListShortcut } from './extensions/TaskListShortcut.ts';
+import { LinkPopover } from './LinkPopover.tsx';
+import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import type { ToolbarUi } from './tools.tsx';
+import { WordCount } from './WordCount.tsx';
 
 interface Props {
   session: CollabSession;
@@ -22,11 +28,21 @@ interface Props {
  * nothing is ever seeded with setContent (every client would add its own copy).
  */
 export function CollaborativeEditor({ session, identity, editable, onReady }: Props) {
+  const [linkOpen, setLinkOpen] = useState(false);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  // The editor is configured once per session; its shortcut reads the latest state through this.
+  const editableRef = useRef(editable);
+  editableRef.current = editable;
+  const ui = useMemo<ToolbarUi>(() => ({ openLink: () => editableRef.current && setLinkOpen(true) }), []);
+
   const editor = useEditor(
     {
       extensions: [
         ...documentExtensions(),
         TabKeys,
+        TaskListShortcut,
+        LinkShortcut.configure({ onOpen: () => ui.openLink() }),
+        CharacterCount,
         Collaboration.configure({ document: session.doc, field: CONTENT_FRAGMENT }),
         CollaborationCaret.configure({
           provider: session.provider,
@@ -35,7 +51,13 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
         Placeholder.configure({ placeholder: 'Start writing…' }),
       ],
       editorProps: {
-        attributes: { class: 'prose', 'aria-label': 'Document text', spellcheck: 'true' },
+        attributes: {
+          class: 'prose',
+          role: 'textbox',
+          'aria-multiline': 'true',
+          'aria-label': 'Document text',
+          spellcheck: 'true',
+        },
       },
     },
     [session],
@@ -53,10 +75,31 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
     if (editor) onReady?.(editor);
   }, [editor, onReady]);
 
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key === '/') {
+        event.preventDefault();
+        setShortcutsOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
   return (
     <div className="editor-frame">
-      <Toolbar editor={editor} disabled={!editable} />
+      <Toolbar editor={editor} disabled={!editable} ui={ui} onShowShortcuts={() => setShortcutsOpen(true)} />
       <EditorContent editor={editor} className="editor-surface" />
+      <WordCount editor={editor} />
+      {linkOpen && editor && <LinkPopover editor={editor} onClose={() => setLinkOpen(false)} />}
+      {shortcutsOpen && (
+        <ShortcutsDialog
+          onClose={() => {
+            setShortcutsOpen(false);
+            editor?.commands.focus();
+          }}
+        />
+      )}
     </div>
   );
 }

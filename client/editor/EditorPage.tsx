@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/react';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Role } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { roleOf, tokenFor } from '../accessTokens.ts';
 import { StatusIndicator } from '../collab/StatusIndicator.tsx';
@@ -95,7 +96,7 @@ export function EditorPage({ name, auth }: { name: string; auth: boolean }) {
 function OpenDocument({ name, auth, token }: { name: string; auth: boolean; token: string | null }) {
   const { session, state } = useCollabSession(name, token);
   // The server enforces read-only; the editor mirrors it so viewers are not invited to type.
-  const readOnly = roleOf(token) === 'read';
+  const readOnly = roleOf(token) === Role.Read;
   const editable = state.refused === null && !readOnly;
   const [identity, setIdentity] = useState<Identity>(loadIdentity);
   const [editingName, setEditingName] = useState(false);
@@ -111,9 +112,14 @@ function OpenDocument({ name, auth, token }: { name: string; auth: boolean; toke
   const closeNameDialog = (value?: string) => {
     if (value !== undefined) setIdentity({ ...identity, name: saveName(value) });
     setEditingName(false);
-    // Back to writing: the caret returns to where it was.
-    editor.current?.commands.focus();
   };
+  // Back to writing: the caret returns to where it was. After the dialog has unmounted,
+  // because closing a <dialog> hands focus back to the button that opened it.
+  const dialogWasOpen = useRef(false);
+  useEffect(() => {
+    if (dialogWasOpen.current && !editingName) editor.current?.commands.focus();
+    dialogWasOpen.current = editingName;
+  }, [editingName]);
 
   return (
     <div className="page editor-page">

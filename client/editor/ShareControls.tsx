@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Role } from '../../shared/access.ts';
+import { Role } from '../../shared/access.ts';
 import { roleOf } from '../accessTokens.ts';
 import { createShareLink } from '../api.ts';
 import { copyText } from '../clipboard.ts';
@@ -33,13 +33,13 @@ function CopyLinkButton({ label, link }: { label: string; link: () => Promise<st
  */
 export function ShareControls({ name, auth, token }: { name: string; auth: boolean; token: string | null }) {
   if (!auth) return <CopyLinkButton label="Copy link" link={async () => window.location.href} />;
-  if (token === null || roleOf(token) !== 'write') return null;
+  if (token === null || roleOf(token) !== Role.Write) return null;
   const mint = (role: Role) => async () =>
     new URL((await createShareLink(name, role, token)).url, window.location.origin).href;
   return (
     <>
-      <CopyLinkButton label="Copy view-only link" link={mint('read')} />
-      <CopyLinkButton label="Copy edit link" link={mint('write')} />
+      <CopyLinkButton label="Copy view-only link" link={mint(Role.Read)} />
+      <CopyLinkButton label="Copy edit link" link={mint(Role.Write)} />
     </>
   );
 }

@@ -1,8 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { Role } from '../../shared/access.ts';
 import { UNTITLED } from '../../shared/documentModel.ts';
 import { homeToken, roleOf } from '../accessTokens.ts';
 import { createDocument, listDocuments, type DocumentSummary } from '../api.ts';
 import { documentPath, navigate } from '../router.ts';
+import { ThemeToggle } from '../theme.tsx';
 
 const relativeTime = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
@@ -25,6 +27,29 @@ export function timeAgo(iso: string, now = Date.now()): string {
   return relativeTime.format(value, 'year');
 }
 
+/** Case- and accent-insensitive form of a title for searching ("Café" matches "cafe"). */
+const searchable = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLocaleLowerCase();
+
+type SortOrder = 'edited' | 'title';
+
+/** The documents matching a search, in the chosen order (the server lists newest first). */
+export function visibleDocuments(
+  documents: DocumentSummary[],
+  query: string,
+  order: SortOrder,
+): DocumentSummary[] {
+  const wanted = searchable(query.trim());
+  const matching =
+    wanted === '' ? documents : documents.filter((d) => searchable(d.title ?? UNTITLED).includes(wanted));
+  if (order === 'edited') return matching;
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  return [...matching].sort((a, b) => collator.compare(a.title ?? UNTITLED, b.title ?? UNTITLED));
+}
+
 type Load =
   | { status: 'loading' }
   | { status: 'error'; message: string }
@@ -34,11 +59,13 @@ type Load =
 export function DocumentList({ auth }: { auth: boolean }) {
   const token = auth ? homeToken() : null;
   const canList = !auth || token !== null;
-  const canCreate = !auth || roleOf(token) === 'write';
+  const canCreate = !auth || roleOf(token) === Role.Write;
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [title, setTitle] = useState('');
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [order, setOrder] = useState<SortOrder>('edited');
 
   useEffect(() => {
     document.title = 'Documents · Inkwell';
@@ -70,6 +97,7 @@ export function DocumentList({ auth }: { auth: boolean }) {
     <div className="page home-page">
       <header className="home-header">
         <h1 className="brand">Inkwell</h1>
+        <ThemeToggle />
         {canCreate && (
           <form className="new-doc" onSubmit={create}>
             <input
@@ -109,30 +137,57 @@ export function DocumentList({ auth }: { auth: boolean }) {
           <p className="muted">No documents yet. Give your first one a title above.</p>
         )}
         {load.status === 'ready' && load.documents.length > 0 && (
-          <ul className="doc-list">
-            {load.documents.map((doc) => (
-              <li key={doc.name}>
-                <a
-                  href={documentPath(doc.name)}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    navigate(documentPath(doc.name));
-                  }}
-                >
-                  <span className="doc-list-title">{doc.title ?? UNTITLED}</span>
-                  <time
-                    className="doc-list-time"
-                    dateTime={doc.updatedAt}
-                    title={new Date(doc.updatedAt).toLocaleString()}
-                  >
-                    edited {timeAgo(doc.updatedAt)}
-                  </time>
-                </a>
-              </li>
-            ))}
-          </ul>
+          <>
+            <div className="doc-list-controls">
+              <input
+                type="search"
+                aria-label="Search documents by title"
+                placeholder="Search by title"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+              />
+              <label>
+                Sort by{' '}
+                <select value={order} onChange={(event) => setOrder(event.target.value as SortOrder)}>
+                  <option value="edited">Last edited</option>
+                  <option value="title">Title</option>
+                </select>
+              </label>
+            </div>
+            <DocumentRows documents={visibleDocuments(load.documents, query, order)} query={query} />
+          </>
         )}
       </main>
     </div>
+  );
+}
+
+function DocumentRows({ documents, query }: { documents: DocumentSummary[]; query: string }) {
+  if (documents.length === 0) {
+    return <p className="muted">No document has a title matching “{query.trim()}”.</p>;
+  }
+  return (
+    <ul className="doc-list">
+      {documents.map((doc) => (
+        <li key={doc.name}>
+          <a
+            href={documentPath(doc.name)}
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(documentPath(doc.name));
+            }}
+          >
+            <span className="doc-list-title">{doc.title ?? UNTITLED}</span>
+            <time
+              className="doc-list-time"
+              dateTime={doc.updatedAt}
+              title={new Date(doc.updatedAt).toLocaleString()}
+            >
+              edited {timeAgo(doc.updatedAt)}
+            </time>
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }

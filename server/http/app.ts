@@ -1,77 +1,50 @@
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
-import { docPatternMatches, type AccessClaims } from '../../shared/access.ts';
+import { Role } from '../../shared/access.ts';
+import {
+  CreateDocumentRequest,
+  ShareRequest,
+  type ApiErrorBody,
+  type CreatedDocument,
+  type DocumentList,
+  type DocumentSummary,
+  type ServerConfig,
+  type ShareLink,
+} from '../../shared/api.ts';
 import { validateDocName } from '../../shared/docName.ts';
-import { TITLE_MAX_LENGTH, UNTITLED } from '../../shared/documentModel.ts';
-import { signToken, TokenError, type TokenVerifier } from '../auth/TokenVerifier.ts';
+import { UNTITLED } from '../../shared/documentModel.ts';
+import { covers, permit, type Authorizer } from '../access/authorize.ts';
+import { signToken } from '../access/TokenVerifier.ts';
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import type { StorageHealth } from '../storage/Storage.ts';
+import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
+import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
 
-export interface AppDeps {
+interface AppDeps {
   registry: RoomRegistry;
   isShuttingDown(): boolean;
   catalogue: DocCatalogue;
   logger: Logger;
   /** Directory of the built web client. */
   clientDir: string;
-  /** Null when auth is off. */
-  auth: { verifier: TokenVerifier; secret: string } | null;
+  authorizer: Authorizer;
+  /** The HS256 secret share links are signed with; null when auth is off. */
+  tokenSecret: string | null;
   /** Asks the storage whether it answers (`/readyz`); absent when it always does. */
   probeStorage?: () => Promise<StorageHealth>;
 }
 
-const DAY = 24 * 60 * 60;
-
-const shareBody = z
-  .object({
-    doc: z.string(),
-    role: z.enum(['read', 'write']),
-    ttlSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(30 * DAY)
-      .default(7 * DAY),
-  })
-  .strict();
-
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
 const MAX_API_BODY_BYTES = 16 * 1024;
 
-const createDocumentBody = z
-  .object({
-    title: z.string().trim().max(TITLE_MAX_LENGTH).optional(),
-    /** The name to create (the web app's "Create it" on a link to a missing document). */
-    name: z.string().optional(),
-  })
-  .strict();
-
 /** 96 random bits in URL-safe base64 (16 characters): unguessable, and a valid name. */
 const newDocumentName = () => randomBytes(12).toString('base64url');
-
-/** Parses a JSON body against a schema, answering 400 with what is wrong. */
-async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  let body: unknown;
-  try {
-    const text = await c.req.text();
-    body = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-    throw new ApiError(400, 'invalid_body', problems.join('; '));
-  }
-  return parsed.data;
-}
 
 function checkedName(name: string): string {
   const checked = validateDocName(name);
@@ -79,16 +52,7 @@ function checkedName(name: string): string {
   return checked.name;
 }
 
-/** A document as the REST API shows it. */
-export interface DocumentJson {
-  name: string;
-  title: string | null;
-  createdAt: string;
-  updatedAt: string;
-  bytes: number;
-}
-
-const toJson = (info: DocumentInfo): DocumentJson => ({
+const toSummary = (info: DocumentInfo): DocumentSummary => ({
   name: info.name,
   title: info.title,
   createdAt: new Date(info.createdAt).toISOString(),
@@ -98,30 +62,11 @@ const toJson = (info: DocumentInfo): DocumentJson => ({
 
 /**
  * The Hono application: health, REST API and the web client. WebSocket upgrades to the
- * sync endpoint are accepted beside it (syncUpgrade.ts).
+ * sync endpoint are accepted beside it (transport/syncUpgrade.ts).
  */
-export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
-  const { catalogue, logger, auth, registry } = deps;
-
-  /** In auth mode, the caller's verified claims (Bearer header or ?token=); else null. */
-  const authenticate = async (c: Context): Promise<AccessClaims | null> => {
-    if (auth === null) return null;
-    const header = c.req.header('authorization');
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.query('token');
-    if (!token)
-      throw new ApiError(401, 'unauthorized', 'a token is required (Authorization: Bearer <token>)');
-    try {
-      return await auth.verifier.verify(token);
-    } catch (error) {
-      throw new ApiError(401, 'unauthorized', error instanceof TokenError ? error.message : 'invalid token');
-    }
-  };
-  const requireAccess = (claims: AccessClaims | null, name: string, role?: 'write') => {
-    if (claims === null) return;
-    if (!docPatternMatches(claims.doc, name) || (role === 'write' && claims.role !== 'write')) {
-      throw new ApiError(403, 'forbidden', `this token does not allow ${role ?? 'read'} access to "${name}"`);
-    }
-  };
+export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<CallerEnv> {
+  const { catalogue, logger, authorizer, registry } = deps;
+  const identify = identifyCaller(authorizer);
 
   app.get('/healthz', (c) => {
     if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
@@ -156,33 +101,28 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
     }),
   );
 
-  app.get('/api/config', (c) => c.json({ auth: auth !== null }));
+  app.get('/api/config', (c) => c.json({ auth: authorizer.tokensRequired } satisfies ServerConfig));
 
-  app.get('/api/docs', async (c) => {
-    const claims = await authenticate(c);
+  app.get('/api/docs', identify, async (c) => {
+    const caller = callerOf(c);
     const documents = await catalogue.list();
-    const visible =
-      claims === null ? documents : documents.filter((d) => docPatternMatches(claims.doc, d.name));
-    return c.json({ documents: visible.map(toJson) });
+    const visible = documents.filter((d) => covers(caller, d.name));
+    return c.json({ documents: visible.map(toSummary) } satisfies DocumentList);
   });
 
-  app.post('/api/docs', async (c) => {
-    const claims = await authenticate(c);
-    const body = await readJson(c, createDocumentBody);
+  app.post('/api/docs', identify, jsonBody(CreateDocumentRequest), async (c) => {
+    const body = c.req.valid('json');
+    const caller = callerOf(c);
     let name: string;
     if (body.name !== undefined) {
+      // The web app's "Create it" on a link to a document that does not exist yet.
       name = checkedName(body.name);
-      requireAccess(claims, name, 'write');
+      const request = { kind: 'document', doc: name, role: Role.Write } as const;
+      granted(permit(caller, request), request);
     } else {
-      // In auth mode, new documents are named inside the token's prefix (`team-*` → `team-…`).
-      if (claims !== null && (claims.role !== 'write' || !claims.doc.endsWith('*'))) {
-        throw new ApiError(
-          403,
-          'forbidden',
-          'creating documents needs a write token for a name prefix (doc: "prefix*")',
-        );
-      }
-      name = checkedName(`${claims?.doc.slice(0, -1) ?? ''}${newDocumentName()}`);
+      granted(permit(caller, { kind: 'create' }), { kind: 'create' });
+      // Inside the caller's prefix (`team-*` → `team-…`; with auth off the prefix is empty).
+      name = checkedName(`${caller.scope.slice(0, -1)}${newDocumentName()}`);
     }
     // A document created from a link keeps an empty title until someone writes one.
     const title = body.title || (body.name === undefined ? UNTITLED : '');
@@ -191,45 +131,27 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
       content: newDocumentUpdate(title),
     });
     if (info === null) {
-      // A taken name is a conflict; for a random name, 96 bits make it a bug, not bad luck.
-      if (body.name !== undefined) {
-        throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
-      }
-      throw new Error(`new document name ${name} is taken`);
+      // A named document someone else created meanwhile; a random name is 96 bits and never taken.
+      throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
     }
-    return c.json({ ...toJson(info), url: `/d/${encodeURIComponent(name)}` }, 201);
+    return c.json(
+      { ...toSummary(info), url: `/d/${encodeURIComponent(name)}` } satisfies CreatedDocument,
+      201,
+    );
   });
 
   app.get('/api/docs/:doc', async (c) => {
     const name = checkedName(c.req.param('doc'));
-    requireAccess(await authenticate(c), name);
+    const request = { kind: 'document', doc: name, role: Role.Read } as const;
+    granted(await authorizer.authorize(tokenOf(c), request), request);
     const info = await catalogue.info(name);
     if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
-    return c.json(toJson(info));
+    return c.json(toSummary(info));
   });
 
-  app.post('/api/share', async (c) => {
-    if (auth === null) {
-      throw new ApiError(400, 'auth_disabled', 'auth is off: anyone with the plain link can edit');
-    }
-    const claims = await authenticate(c);
-    const body = await readJson(c, shareBody);
-    const doc = checkedName(body.doc);
-    requireAccess(claims, doc, 'write');
-    const token = await signToken(
-      auth.secret,
-      { sub: `shared-by:${claims!.sub}`, doc, role: body.role },
-      body.ttlSeconds,
-    );
-    return c.json({
-      role: body.role,
-      token,
-      url: `/d/${doc}?token=${token}`,
-      expiresAt: new Date(Date.now() + body.ttlSeconds * 1000).toISOString(),
-    });
-  });
+  mountShare(app, identify, deps.tokenSecret);
 
-  // WebSocket upgrades to /sync/* never reach Hono (see syncUpgrade.ts); plain HTTP does.
+  // WebSocket upgrades to /sync/* never reach Hono (see transport/syncUpgrade.ts); plain HTTP does.
   app.get('/sync/*', () => {
     throw new ApiError(
       426,
@@ -243,9 +165,44 @@ export function createApp(deps: AppDeps, app: Hono = new Hono()): Hono {
   // A person who mistypes a page address gets a page; programs calling the API get JSON.
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
-      ? c.json({ error: { code: 'not_found', message: `no route for ${c.req.path}` } }, 404)
+      ? c.json(
+          { error: { code: 'not_found', message: `no route for ${c.req.path}` } } satisfies ApiErrorBody,
+          404,
+        )
       : notFoundPage(c),
   );
   app.onError((error, c) => errorResponse(error, c, logger));
   return app;
+}
+
+/** `POST /api/share`: only in auth mode, where links carry tokens signed with `secret`. */
+function mountShare(
+  app: Hono<CallerEnv>,
+  identify: MiddlewareHandler<CallerEnv>,
+  secret: string | null,
+): void {
+  if (secret === null) {
+    app.post('/api/share', () => {
+      throw new ApiError(400, 'auth_disabled', 'auth is off: anyone with the plain link can edit');
+    });
+    return;
+  }
+  app.post('/api/share', identify, jsonBody(ShareRequest), async (c) => {
+    const caller = callerOf(c);
+    const body = c.req.valid('json');
+    const doc = checkedName(body.doc);
+    const request = { kind: 'document', doc, role: Role.Write } as const;
+    granted(permit(caller, request), request);
+    const token = await signToken(
+      secret,
+      { sub: `shared-by:${caller.subject ?? 'anyone'}`, doc, role: body.role },
+      body.ttlSeconds,
+    );
+    return c.json({
+      role: body.role,
+      token,
+      url: `/d/${doc}?token=${token}`,
+      expiresAt: new Date(Date.now() + body.ttlSeconds * 1000).toISOString(),
+    } satisfies ShareLink);
+  });
 }

@@ -1,12 +1,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ApiErrorBody } from '../../shared/api.ts';
 import type { Logger } from '../logger.ts';
-
-/** The JSON body of every error response: `{ "error": { "code", "message" } }`. */
-export interface ApiErrorBody {
-  error: { code: string; message: string };
-}
 
 /** An HTTP error with a stable machine-readable code. */
 export class ApiError extends HTTPException {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Context, Hono } from 'hono';
+import type { Context, Env, Hono } from 'hono';
 
 /** The page for an address that leads nowhere, when the web client is not built. */
 const PLAIN_NOT_FOUND_PAGE = `<!doctype html>
@@ -19,7 +19,7 @@ const PLAIN_NOT_FOUND_PAGE = `<!doctype html>
  * at once), and `index.html` for the app's routes (`/`, `/d/<doc>`), which the client routes
  * itself. Returns the handler for addresses that lead nowhere (a page, for people).
  */
-export function mountStaticClient(app: Hono, clientDir: string): (c: Context) => Response {
+export function mountStaticClient<E extends Env>(app: Hono<E>, clientDir: string): (c: Context) => Response {
   const indexFile = path.join(clientDir, 'index.html');
   // serveStatic takes a root relative to the working directory.
   const root = path.relative(process.cwd(), clientDir) || '.';

@@ -4,7 +4,7 @@ import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
 import type { RoomDocument } from './RoomDocument.ts';
 import type { SizeQuota } from './SizeQuota.ts';
 
-export interface CompactorOptions {
+interface CompactorOptions {
   name: string;
   log: DocLog;
   logger: Logger;

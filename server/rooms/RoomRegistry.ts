@@ -5,7 +5,7 @@ import type { ConnectionAccess, RoomConnection } from './RoomConnection.ts';
 import type { RoomObserverFactory } from './RoomObserver.ts';
 import type { RoomSocket } from './RoomSocket.ts';
 
-export interface RoomRegistryOptions {
+interface RoomRegistryOptions {
   log: DocLog;
   logger: Logger;
   compactAfterUpdates: number;

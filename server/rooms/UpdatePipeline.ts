@@ -9,7 +9,7 @@ import type { RoomDocument } from './RoomDocument.ts';
 import type { RoomObserver } from './RoomObserver.ts';
 import type { SizeQuota } from './SizeQuota.ts';
 
-export interface UpdatePipelineOptions {
+interface UpdatePipelineOptions {
   name: string;
   log: DocLog;
   logger: Logger;

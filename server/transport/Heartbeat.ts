@@ -1,5 +1,5 @@
 /** Something that wants a call once per heartbeat interval. */
-export interface Beating {
+interface Beating {
   beat(): void;
 }
 

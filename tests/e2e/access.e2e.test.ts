@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signToken } from '../../server/auth/TokenVerifier.ts';
+import { signToken } from '../../server/access/TokenVerifier.ts';
 import { browserSuite, editorText, waitForEditorText } from '../helpers/browser.ts';
 
 const SECRET = 'e2e-secret-that-is-long-enough-0123456789';

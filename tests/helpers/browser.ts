@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../server/config.ts';
 import { startTestServer, type TestServer } from './server.ts';
+import { waitFor } from './wait.ts';
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); nothing is downloaded. */
@@ -111,14 +112,13 @@ export async function waitForEditorText(
   check: (text: string) => boolean,
   what: string,
 ): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const text = await editorText(page);
-    if (check(text)) return text;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; editor has: ${JSON.stringify(text)}`);
-    await page.waitForTimeout(50);
-  }
+  let text = '';
+  await waitFor(
+    async () => check((text = await editorText(page))),
+    () => `${what}; editor has: ${JSON.stringify(text)}`,
+    20_000,
+  );
+  return text;
 }
 
 /**

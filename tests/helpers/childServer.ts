@@ -17,7 +17,10 @@ export interface ChildServer {
   output(): string;
 }
 
-/** Runs `server/main.ts` in its own process, exactly as `npm start` does, on a chosen port. */
+/**
+ * Runs `server/main.ts` in its own process on a chosen port, through tsx like `npm run dev`
+ * (`npm start` runs the same code compiled by scripts/serverBuild.ts).
+ */
 export async function spawnServer(env: Record<string, string>): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')], {
     cwd: ROOT,

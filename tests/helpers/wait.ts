@@ -1,15 +1,15 @@
 /**
- * Polls `check` until it returns true, or fails with `message` after `timeoutMs`.
- * For integration tests over real sockets, where there is no event for "the other client
- * has converged"; never used to assert how long something took.
+ * Polls `check` until it returns true, or fails with `message` after `timeoutMs`: the one
+ * polling loop of the test suite. For state that no event announces (another client has
+ * converged, a browser page shows a text); never used to assert how long something took.
  */
 export async function waitFor(
-  check: () => boolean,
+  check: () => boolean | Promise<boolean>,
   message: string | (() => string),
   timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline)
       throw new Error(`timed out waiting: ${typeof message === 'string' ? message : message()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));

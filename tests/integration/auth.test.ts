@@ -2,9 +2,11 @@ import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { Role } from '../../shared/access.ts';
+import { ShareLink } from '../../shared/api.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { decodeMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../shared/protocol.ts';
-import { signToken } from '../../server/auth/TokenVerifier.ts';
+import { signToken } from '../../server/access/TokenVerifier.ts';
 import { connectClient, waitForConvergence } from '../helpers/clients.ts';
 import { openRawSocket } from '../helpers/rawSocket.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -13,7 +15,7 @@ import { waitFor } from '../helpers/wait.ts';
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
 let server: TestServer;
 
-const token = (doc: string, role: 'read' | 'write' = 'write', ttlSeconds = 3600, secret = SECRET) =>
+const token = (doc: string, role: Role = Role.Write, ttlSeconds = 3600, secret = SECRET) =>
   signToken(secret, { sub: 'user-1', name: 'Ada', doc, role }, ttlSeconds);
 
 beforeAll(async () => {
@@ -76,9 +78,14 @@ describe('sync handshake in auth mode', () => {
   });
 
   it('a prefix token opens every document under its prefix', async () => {
-    const client = connectClient(server.syncUrl, 'team-plans', { params: { token: await token('team-*') } });
-    await client.firstSync;
-    client.destroy();
+    const teamToken = await token('team-*');
+    const clients = ['team-plans', 'team-notes'].map((doc) =>
+      connectClient(server.syncUrl, doc, { params: { token: teamToken } }),
+    );
+    await Promise.all(clients.map((c) => c.firstSync));
+    expect(clients.map((c) => c.provider.synced)).toEqual([true, true]);
+    expect(server.registry.hasRoom('team-plans') && server.registry.hasRoom('team-notes')).toBe(true);
+    for (const c of clients) c.destroy();
   });
 
   it('accepts the token as a WebSocket subprotocol and echoes it back', async () => {
@@ -196,7 +203,7 @@ describe('HTTP API in auth mode', () => {
       writerToken,
     );
     expect(share.status).toBe(200);
-    const link = (await share.json()) as { url: string; token: string; role: string };
+    const link = ShareLink.parse(await share.json());
     expect(link.role).toBe('read');
     expect(link.url).toBe(`/d/memo?token=${link.token}`);
 
@@ -242,6 +249,9 @@ describe('origins', () => {
       });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: 'auth_disabled' } });
+      // Whatever the body: the answer is about the mode, not the request.
+      const anyBody = await fetch(`${open.url}/api/share`, { method: 'POST', body: 'not json' });
+      expect(await anyBody.json()).toMatchObject({ error: { code: 'auth_disabled' } });
     } finally {
       await open.close();
     }

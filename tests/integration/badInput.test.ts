@@ -86,7 +86,11 @@ describe('hostile input', () => {
     rejected.provider.on('connection-close', (event: CloseEvent | null) => {
       if (event) closes.push(event.code);
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The provider emits 'closed' only for a close it will not retry, after it has turned
+    // its reconnect off (`shouldConnect`), which its pending reconnect timer checks.
+    const final = await new Promise<{ code: number }>((resolve) => rejected.provider.once('closed', resolve));
+    expect(final.code).toBe(CloseCode.BadDocumentName);
+    expect(rejected.provider.shouldConnect).toBe(false);
     expect(closes).toEqual([CloseCode.BadDocumentName]);
     rejected.destroy();
   });

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import {
+  ApiErrorBody,
+  CreatedDocument,
+  DocumentList,
+  DocumentSummary,
+  ServerConfig,
+} from '../../shared/api.ts';
 import { connectClient, waitForConvergence } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -73,6 +80,15 @@ describe('HTTP API', () => {
       ws.once('open', () => resolve(101));
     });
     expect(status).toBe(404);
+  });
+
+  it('answers in the shapes shared/api.ts defines', async () => {
+    DocumentList.parse(await (await get('/api/docs')).json());
+    DocumentSummary.parse(await (await get('/api/docs/meeting-notes')).json());
+    ServerConfig.parse(await (await get('/api/config')).json());
+    const created = await get('/api/docs', { method: 'POST', body: '{"title":"Contract"}' });
+    expect(CreatedDocument.parse(await created.json()).title).toBe('Contract');
+    ApiErrorBody.parse(await (await get('/api/docs/.bad')).json());
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {

@@ -1,5 +1,5 @@
 /** One document as the memory backend keeps it. */
-export interface MemoryDocument {
+interface MemoryDocument {
   title: string | null;
   createdAt: number;
   updatedAt: number;

@@ -32,9 +32,9 @@ export class SqliteCatalogue implements DocCatalogue {
     const insertFirstUpdate = db.prepare<[string, Uint8Array]>(
       'INSERT INTO updates (doc, seq, data) VALUES (?, 1, ?)',
     );
-    const deletes = ['updates WHERE doc', 'snapshots WHERE name', 'documents WHERE name'].map((from) =>
-      db.prepare<[string]>(`DELETE FROM ${from} = ?`),
-    );
+    const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE doc = ?');
+    const deleteSnapshot = db.prepare<[string]>('DELETE FROM snapshots WHERE name = ?');
+    const deleteDocument = db.prepare<[string]>('DELETE FROM documents WHERE name = ?');
 
     this.createTransaction = db.transaction((name: string, { title, content }: NewDocument) => {
       const now = this.clock();
@@ -43,9 +43,11 @@ export class SqliteCatalogue implements DocCatalogue {
       insertFirstUpdate.run(name, content);
       return toDocumentInfo(this.selectOne.get(name)!);
     });
-    this.deleteTransaction = db.transaction(
-      (name: string) => deletes.map((statement) => statement.run(name).changes).at(-1)! > 0,
-    );
+    this.deleteTransaction = db.transaction((name: string) => {
+      deleteUpdates.run(name);
+      deleteSnapshot.run(name);
+      return deleteDocument.run(name).changes > 0;
+    });
   }
 
   async create(name: string, initial: NewDocument): Promise<DocumentInfo | null> {

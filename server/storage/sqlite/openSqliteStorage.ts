@@ -8,7 +8,7 @@ import { SqliteCatalogue } from './SqliteCatalogue.ts';
 import { SqliteDocLog } from './SqliteDocLog.ts';
 import { WalCheckpointer } from './walCheckpointer.ts';
 
-export interface SqliteStorageOptions {
+interface SqliteStorageOptions {
   /** Path of the database file (created with its directory if missing). */
   file: string;
   /** NORMAL survives a process crash; FULL also survives power loss. */

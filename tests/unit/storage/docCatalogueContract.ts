@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useStorage, type OpenStorage } from './storageFixture.ts';
-
-const bytes = (...values: number[]) => Uint8Array.from(values);
-const SV = Uint8Array.of(1, 42, 3);
+import { bytes, SV, useStorage, type OpenStorage } from './storageFixture.ts';
 
 /**
  * Behaviour every `DocCatalogue` must have, together with the log of the same backend

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useStorage, type OpenStorage } from './storageFixture.ts';
-
-const bytes = (...values: number[]) => Uint8Array.from(values);
-const SV = Uint8Array.of(1, 42, 3);
+import { bytes, SV, useStorage, type OpenStorage } from './storageFixture.ts';
 
 /**
  * Behaviour every `DocLog` must have. Each backend's test file calls this with a function
@@ -88,6 +85,16 @@ export function docLogContract(label: string, open: OpenStorage): void {
     it('makes pending appends visible to a load', async () => {
       const appended = log().append('d', bytes(1));
       expect((await log().load('d'))?.updates).toEqual([bytes(1)]);
+      await appended;
+    });
+
+    it('settles appends still waiting for their group commit when flushed', async () => {
+      let committed = 0;
+      const appended = log()
+        .append('d', bytes(1))
+        .then((seq) => (committed = seq));
+      await log().flush();
+      expect(committed).toBe(1);
       await appended;
     });
 

@@ -4,6 +4,11 @@ import type { Clock, Storage } from '../../../server/storage/Storage.ts';
 /** Opens a fresh, empty storage backend that reads time from `clock`. */
 export type OpenStorage = (clock: Clock) => Storage | Promise<Storage>;
 
+/** Stored bytes, written out. */
+export const bytes = (...values: number[]) => Uint8Array.from(values);
+/** A state vector to store beside a snapshot (the stores never decode it). */
+export const SV = Uint8Array.of(1, 42, 3);
+
 /** A clock that moves only when the test says so. */
 export class ManualClock {
   now = Date.UTC(2026, 0, 1);

@@ -1,10 +1,11 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { SYNC_PATH_PREFIX, serveSyncSocket, type SyncEndpointDeps } from './syncEndpoint.ts';
+import { SYNC_PATH_PREFIX, type Handshake } from '../access/admitConnection.ts';
+import { WsConnection, type ConnectionDeps } from './WsConnection.ts';
 
-export interface SyncUpgradeOptions {
-  sync: SyncEndpointDeps;
+interface SyncUpgradeOptions {
+  connection: ConnectionDeps;
   /** Take the client address from X-Forwarded-For. */
   trustProxy: boolean;
   /** ws answers 1009 above this; frames between MAX_MESSAGE_BYTES and it get our 4413. */
@@ -35,7 +36,7 @@ export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions):
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const handshake = {
+    const handshake: Handshake = {
       path,
       origin: request.headers.origin,
       remoteAddress: clientAddress(request, options.trustProxy),
@@ -45,7 +46,12 @@ export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions):
         .filter(Boolean),
     };
     // handleUpgrade answers malformed handshakes (bad key, version, …) with a 400 itself.
-    wss.handleUpgrade(request, socket, head, (ws) => serveSyncSocket(ws, socket, handshake, options.sync));
+    wss.handleUpgrade(
+      request,
+      socket,
+      head,
+      (ws) => new WsConnection(ws, socket, handshake, options.connection),
+    );
   });
   return wss;
 }

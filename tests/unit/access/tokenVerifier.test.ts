@@ -1,6 +1,6 @@
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { signToken, TokenError, TokenVerifier } from '../../server/auth/TokenVerifier.ts';
+import { signToken, TokenError, TokenVerifier } from '../../../server/access/TokenVerifier.ts';
 
 const SECRET = 's'.repeat(40);
 const claims = { sub: 'u1', doc: 'notes', role: 'write' as const };

@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { DOC_NAME_MAX_LENGTH } from '../../shared/docName.ts';
-import type { AccessClaims, Role } from '../../shared/access.ts';
+import { MIN_SECRET_LENGTH, Role, type AccessClaims } from '../../shared/access.ts';
 
 /** Why a token was refused. The message is safe to show the client. */
 export class TokenError extends Error {
@@ -16,14 +16,11 @@ const claimsSchema = z.object({
     .string()
     .min(1)
     .max(DOC_NAME_MAX_LENGTH + 1),
-  role: z.enum(['read', 'write']),
+  role: z.enum(Role),
   exp: z.number().int(),
 });
 
-/** HS256 needs a secret at least as long as its hash (RFC 7518 §3.2). */
-export const MIN_SECRET_LENGTH = 32;
-
-export interface TokenVerifierOptions {
+interface TokenVerifierOptions {
   /** Shared secret for HS256. */
   secret: string;
   /** Optional PEM public key (SPKI) for ES256 or EdDSA tokens minted elsewhere. */

@@ -1,0 +1,69 @@
+/**
+ * The REST API's contract: every request and response body, defined once. The server
+ * validates requests with these schemas; the web client uses the inferred types (type-only
+ * imports, so zod stays out of the browser bundle).
+ */
+import { z } from 'zod';
+import { Role } from './access.ts';
+import { TITLE_MAX_LENGTH } from './documentModel.ts';
+
+const DAY = 24 * 60 * 60;
+
+/** `GET /api/config`: whether the server requires tokens. */
+export const ServerConfig = z.object({ auth: z.boolean() });
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
+/** A document as the API shows it (times are ISO 8601). */
+export const DocumentSummary = z.object({
+  name: z.string(),
+  title: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  bytes: z.number(),
+});
+export type DocumentSummary = z.infer<typeof DocumentSummary>;
+
+/** `GET /api/docs`: the documents the caller may see, most recently changed first. */
+export const DocumentList = z.object({ documents: z.array(DocumentSummary) });
+export type DocumentList = z.infer<typeof DocumentList>;
+
+/**
+ * `POST /api/docs` body (an empty body means `{}`: an untitled document with a fresh random
+ * name). With `name`, that document is created (the web app's "Create it"), or 409.
+ */
+export const CreateDocumentRequest = z
+  .object({ title: z.string().trim().max(TITLE_MAX_LENGTH).optional(), name: z.string().optional() })
+  .strict();
+export type CreateDocumentRequest = z.input<typeof CreateDocumentRequest>;
+
+/** `POST /api/docs` answer (201): the new document and its page. */
+export const CreatedDocument = DocumentSummary.extend({ url: z.string() });
+export type CreatedDocument = z.infer<typeof CreatedDocument>;
+
+/** `POST /api/share` body: a link to `doc` with `role`, valid for `ttlSeconds` (default 7 days). */
+export const ShareRequest = z
+  .object({
+    doc: z.string(),
+    role: z.enum(Role),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * DAY)
+      .default(7 * DAY),
+  })
+  .strict();
+export type ShareRequest = z.input<typeof ShareRequest>;
+
+/** `POST /api/share` answer: the token and a ready page link carrying it. */
+export const ShareLink = z.object({
+  role: z.enum(Role),
+  token: z.string(),
+  url: z.string(),
+  expiresAt: z.string(),
+});
+export type ShareLink = z.infer<typeof ShareLink>;
+
+/** The body of every error answer: `{ "error": { "code", "message" } }`. */
+export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;

@@ -1,0 +1,268 @@
+import { describe, expect, it } from 'vitest';
+import { Role } from '../../../shared/access.ts';
+import { CloseCode } from '../../../shared/closeCodes.ts';
+import {
+  admitConnection,
+  type AdmissionPolicy,
+  type Handshake,
+} from '../../../server/access/admitConnection.ts';
+import { Authorizer } from '../../../server/access/authorize.ts';
+import { ConnectionLimiter } from '../../../server/access/ConnectionLimiter.ts';
+import { signToken, TokenVerifier } from '../../../server/access/TokenVerifier.ts';
+import { silentLogger } from '../../../server/logger.ts';
+
+const SECRET = 's'.repeat(40);
+const ADDRESS = '203.0.113.7';
+
+const token = (doc: string, role: Role = Role.Write, ttlSeconds = 3600, secret = SECRET) =>
+  signToken(secret, { sub: 'ada', doc, role }, ttlSeconds);
+
+const handshake = (path: string, more: Partial<Handshake> = {}): Handshake => ({
+  path,
+  origin: undefined,
+  remoteAddress: ADDRESS,
+  protocols: [],
+  ...more,
+});
+
+interface TestPolicy extends AdmissionPolicy {
+  connections: ConnectionLimiter;
+  shuttingDown: boolean;
+  loaded: Set<string>;
+}
+
+/** A policy with auth on (unless `auth: false`), room for everyone, and nothing loaded. */
+function policy(
+  options: {
+    auth?: boolean;
+    allowedOrigins?: string[];
+    maxConnections?: number;
+    maxPerAddress?: number;
+    maxLoadedDocuments?: number;
+  } = {},
+): TestPolicy {
+  const loaded = new Set<string>();
+  const state: TestPolicy = {
+    authorizer: new Authorizer(options.auth === false ? null : new TokenVerifier({ secret: SECRET })),
+    allowedOrigins: options.allowedOrigins ?? null,
+    connections: new ConnectionLimiter(options.maxConnections ?? 100, options.maxPerAddress ?? 10),
+    documents: {
+      hasRoom: (name) => loaded.has(name),
+      get loadedCount() {
+        return loaded.size;
+      },
+    },
+    maxLoadedDocuments: options.maxLoadedDocuments ?? 100,
+    isShuttingDown: () => state.shuttingDown,
+    logger: silentLogger(),
+    shuttingDown: false,
+    loaded,
+  };
+  return state;
+}
+
+/** True when the policy's limiter still has every slot free for ADDRESS. */
+function slotsFree(p: TestPolicy, perAddress: number): boolean {
+  const taken: boolean[] = [];
+  for (let i = 0; i < perAddress; i++) taken.push(p.connections.tryAcquire(ADDRESS) === 'ok');
+  for (let i = 0; i < perAddress; i++) p.connections.release(ADDRESS);
+  return taken.every(Boolean);
+}
+
+describe('admitting a sync connection', () => {
+  it('admits a valid token to its document with the token’s role, until the token expires', async () => {
+    const p = policy();
+    const admission = await admitConnection(
+      handshake(`/sync/notes?token=${await token('notes', Role.Read, 60)}`),
+      p,
+    );
+    expect(admission).toMatchObject({ kind: 'admitted', doc: 'notes', access: { role: Role.Read } });
+    if (admission.kind !== 'admitted') return;
+    expect(admission.expiresAt).toBeGreaterThan(Date.now());
+    // The admitted connection holds its slot.
+    expect(slotsFree(p, 10)).toBe(false);
+  });
+
+  it('with auth off, admits anyone as a writer that never expires', async () => {
+    expect(await admitConnection(handshake('/sync/notes'), policy({ auth: false }))).toEqual({
+      kind: 'admitted',
+      doc: 'notes',
+      access: { role: Role.Write },
+      expiresAt: null,
+    });
+  });
+
+  it('takes the token from a JWT-shaped subprotocol when the query has none', async () => {
+    const jwt = await token('notes');
+    const admission = await admitConnection(
+      handshake('/sync/notes', { protocols: ['other', jwt] }),
+      policy(),
+    );
+    expect(admission.kind).toBe('admitted');
+  });
+
+  it('decodes the document name exactly once', async () => {
+    const admission = await admitConnection(handshake('/sync/caf%C3%A9'), policy({ auth: false }));
+    expect(admission).toMatchObject({ kind: 'refused', code: CloseCode.BadDocumentName });
+    const plain = await admitConnection(handshake('/sync/a%3Ab'), policy({ auth: false }));
+    expect(plain).toMatchObject({ kind: 'admitted', doc: 'a:b' });
+  });
+});
+
+describe('refusing a sync connection', () => {
+  const refusals: [string, () => Promise<Handshake>, (p: TestPolicy) => void, number, RegExp][] = [
+    [
+      'a malformed request path',
+      async () => handshake('//'),
+      () => {},
+      CloseCode.BadDocumentName,
+      /malformed/,
+    ],
+    ['an empty name', async () => handshake('/sync/'), () => {}, CloseCode.BadDocumentName, /empty/],
+    [
+      'a name with a slash',
+      async () => handshake('/sync/a/b'),
+      () => {},
+      CloseCode.BadDocumentName,
+      /may only/,
+    ],
+    [
+      'a leading dot',
+      async () => handshake('/sync/.hidden'),
+      () => {},
+      CloseCode.BadDocumentName,
+      /may only/,
+    ],
+    ['an overlong name', async () => handshake(`/sync/${'x'.repeat(200)}`), () => {}, 4400, /longer/],
+    ['broken percent-encoding', async () => handshake('/sync/%E0%A4%A'), () => {}, 4400, /percent/],
+    [
+      'a server shutting down',
+      async () => handshake(`/sync/notes?token=${await token('notes')}`),
+      (p) => (p.shuttingDown = true),
+      CloseCode.ServiceRestart,
+      /shutting down/,
+    ],
+    ['no token', async () => handshake('/sync/notes'), () => {}, CloseCode.Unauthorized, /missing token/],
+    ['a malformed token', async () => handshake('/sync/notes?token=a.b.c'), () => {}, 4401, /malformed/],
+    [
+      'an expired token',
+      async () => handshake(`/sync/notes?token=${await token('notes', Role.Write, -10)}`),
+      () => {},
+      CloseCode.Unauthorized,
+      /token expired/,
+    ],
+    [
+      'a token signed with another secret',
+      async () => handshake(`/sync/notes?token=${await token('notes', Role.Write, 60, 'x'.repeat(40))}`),
+      () => {},
+      CloseCode.Unauthorized,
+      /invalid token/,
+    ],
+    [
+      'a token for another document',
+      async () => handshake(`/sync/notes?token=${await token('other')}`),
+      () => {},
+      CloseCode.Forbidden,
+      /not for this document/,
+    ],
+    [
+      'a prefix token that does not cover the document',
+      async () => handshake(`/sync/notes?token=${await token('team-*')}`),
+      () => {},
+      CloseCode.Forbidden,
+      /not for this document/,
+    ],
+  ];
+
+  it.each(refusals)('%s', async (_label, makeHandshake, arrange, code, reason) => {
+    const p = policy();
+    arrange(p);
+    const admission = await admitConnection(await makeHandshake(), p);
+    expect(admission).toMatchObject({ kind: 'refused', code });
+    if (admission.kind === 'refused') expect(admission.reason).toMatch(reason);
+    // A refused connection holds no slot.
+    expect(slotsFree(p, 10)).toBe(true);
+  });
+
+  it('a browser from a foreign origin, but not one from a listed origin or a non-browser', async () => {
+    const p = policy({ auth: false, allowedOrigins: ['https://docs.example.com'] });
+    expect(await admitConnection(handshake('/sync/notes', { origin: 'https://evil.example' }), p)).toEqual({
+      kind: 'refused',
+      code: CloseCode.Forbidden,
+      reason: 'origin not allowed',
+    });
+    expect(
+      (await admitConnection(handshake('/sync/notes', { origin: 'https://docs.example.com' }), p)).kind,
+    ).toBe('admitted');
+    expect((await admitConnection(handshake('/sync/notes'), p)).kind).toBe('admitted');
+  });
+
+  it('the connection past the per-address limit, retryably; other addresses still get in', async () => {
+    const p = policy({ auth: false, maxPerAddress: 2 });
+    for (let i = 0; i < 2; i++)
+      expect((await admitConnection(handshake('/sync/notes'), p)).kind).toBe('admitted');
+    expect(await admitConnection(handshake('/sync/notes'), p)).toEqual({
+      kind: 'refused',
+      code: CloseCode.RateLimited,
+      reason: 'too many connections from this address',
+    });
+    expect((await admitConnection(handshake('/sync/notes', { remoteAddress: '198.51.100.1' }), p)).kind).toBe(
+      'admitted',
+    );
+    p.connections.release(ADDRESS);
+    expect((await admitConnection(handshake('/sync/notes'), p)).kind).toBe('admitted');
+  });
+
+  it('the connection past the server’s total limit, with try-again-later', async () => {
+    const p = policy({ auth: false, maxConnections: 1 });
+    expect((await admitConnection(handshake('/sync/notes'), p)).kind).toBe('admitted');
+    expect(await admitConnection(handshake('/sync/notes', { remoteAddress: '198.51.100.1' }), p)).toEqual({
+      kind: 'refused',
+      code: CloseCode.TryAgainLater,
+      reason: 'server is at its connection limit',
+    });
+  });
+
+  it('a document past the open-document limit, but not one already open', async () => {
+    const p = policy({ maxLoadedDocuments: 1 });
+    p.loaded.add('open-doc');
+    expect(await admitConnection(handshake(`/sync/notes?token=${await token('*')}`), p)).toEqual({
+      kind: 'refused',
+      code: CloseCode.TryAgainLater,
+      reason: 'too many open documents',
+    });
+    expect(slotsFree(p, 10)).toBe(true);
+    expect((await admitConnection(handshake(`/sync/open-doc?token=${await token('*')}`), p)).kind).toBe(
+      'admitted',
+    );
+  });
+
+  it('checks in order: name, shutdown, origin, limits, token, document, open documents', async () => {
+    const p = policy({ allowedOrigins: ['https://ok.example'], maxPerAddress: 1, maxLoadedDocuments: 0 });
+    p.shuttingDown = true;
+    p.connections.tryAcquire(ADDRESS);
+    const everythingWrong = (path: string) => handshake(path, { origin: 'https://evil.example' });
+    const codes: number[] = [];
+    const next = async (path: string, fix: () => void) => {
+      const admission = await admitConnection(everythingWrong(path), p);
+      if (admission.kind === 'refused') codes.push(admission.code);
+      fix();
+    };
+    await next('/sync/.bad', () => {});
+    await next('/sync/notes', () => (p.shuttingDown = false));
+    await next('/sync/notes', () => (p.allowedOrigins = null));
+    await next('/sync/notes', () => p.connections.release(ADDRESS));
+    await next('/sync/notes', () => {});
+    await next(`/sync/notes?token=${await token('other')}`, () => {});
+    await next(`/sync/notes?token=${await token('notes')}`, () => {});
+    expect(codes).toEqual([
+      CloseCode.BadDocumentName,
+      CloseCode.ServiceRestart,
+      CloseCode.Forbidden,
+      CloseCode.RateLimited,
+      CloseCode.Unauthorized,
+      CloseCode.Forbidden,
+      CloseCode.TryAgainLater,
+    ]);
+  });
+});
