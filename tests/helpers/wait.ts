@@ -24,17 +24,3 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   });
   return { promise, resolve };
 }
-
-/** `waitFor` for a check that must itself wait (an HTTP request, a query). */
-export async function waitForAsync(
-  check: () => Promise<boolean>,
-  message: string | (() => string),
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting: ${typeof message === 'string' ? message : message()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -5,7 +5,7 @@ import { useChildServers, type ChildServer } from '../helpers/childServer.ts';
 import { covers, waitForConvergence, type TestClient } from '../helpers/clients.ts';
 import { freshDatabaseUrl, runSql, schemaOf, terminateConnections } from '../helpers/postgres.ts';
 import { tempDataDir } from '../helpers/server.ts';
-import { waitFor, waitForAsync } from '../helpers/wait.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const servers = useChildServers();
 const spawn = (databaseUrl: string, env: Record<string, string> = {}) =>
@@ -58,7 +58,7 @@ describe('several instances on one PostgreSQL database', () => {
 
     // Leaving unloads both rooms, and each compacts a Y.Doc that lacks the other's updates.
     for (const c of [...onA, ...onB]) c.provider.disconnect();
-    await waitForAsync(
+    await waitFor(
       async () => (await loadedDocuments(a)) === 0 && (await loadedDocuments(b)) === 0,
       'both instances to unload the document',
     );
@@ -104,7 +104,7 @@ describe('several instances on one PostgreSQL database', () => {
 
     await runSql(url, `ALTER SCHEMA ${schema}_away RENAME TO ${schema}`);
     await typing;
-    await waitForAsync(async () => (await fetch(`${server.url}/readyz`)).ok, '/readyz to recover');
+    await waitFor(async () => (await fetch(`${server.url}/readyz`)).ok, '/readyz to recover');
     await waitForConvergence([writer, observer], 30_000);
     expect(writer.text()).toBe('x'.repeat(400));
 
