@@ -27,7 +27,8 @@ const COLORS: Record<string, string> = {
 /** The lowest value among the servers other than Inkwell (the best peer for lower-is-better numbers). */
 export function bestPeer(values: Record<string, number>): number {
   const peers = Object.entries(values)
-    .filter(([name, value]) => name !== 'inkwell' && Number.isFinite(value))
+    // Inkwell on its other storage is not a peer.
+    .filter(([name, value]) => !name.startsWith('inkwell') && Number.isFinite(value))
     .map(([, value]) => value);
   return peers.length === 0 ? NaN : Math.min(...peers);
 }

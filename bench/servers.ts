@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDatabase } from './benchDatabase.ts';
 import { ensureServerBuild, SERVER_BUNDLE } from '../scripts/serverBuild.ts';
 import type { WireFlavor } from './wire.ts';
 
@@ -24,6 +25,8 @@ export interface ServerKind {
   /** Runs once before each start (Inkwell: compile the server if stale, as `npm start` does). */
   prepare?(): Promise<void>;
   documentUrl(port: number, doc: string): string;
+  /** Readies its storage for a data directory before each start (none needed by default). */
+  prepareStorage?(dataDir: string): Promise<void>;
 }
 
 /**
@@ -73,7 +76,24 @@ const yWebsocketServer: ServerKind = {
   documentUrl: (port, doc) => `ws://127.0.0.1:${port}/${doc}`,
 };
 
+/**
+ * Inkwell on PostgreSQL (`DATABASE_URL`, else the local server), otherwise as `inkwell`: each
+ * data directory gets its own schema (a restart on the same directory finds its documents) in
+ * a database this process creates and drops when it ends. Only with `--servers`.
+ */
+const inkwellPostgres: ServerKind = {
+  ...inkwell,
+  name: 'inkwell-postgres',
+  command: (port, dataDir) => {
+    const { args, env } = inkwell.command(port, dataDir);
+    return { args, env: { ...env, DATABASE_URL: benchDatabase.urlFor(dataDir) } };
+  },
+  prepareStorage: (dataDir) => benchDatabase.prepare(dataDir),
+};
+
 export const SERVER_KINDS: readonly ServerKind[] = [inkwell, hocuspocus, yWebsocketServer];
+/** Every kind `--servers` can name: the peers, and Inkwell's other storage. */
+export const ALL_SERVER_KINDS: readonly ServerKind[] = [...SERVER_KINDS, inkwellPostgres];
 
 export interface ProcessStats {
   /** User + system CPU time since the process started. */
@@ -131,6 +151,7 @@ export class RunningServer {
   static async start(kind: ServerKind, dataDir?: string): Promise<RunningServer> {
     await kind.prepare?.();
     const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `inkwell-bench-${kind.name}-`));
+    await kind.prepareStorage?.(dir);
     const server = new RunningServer(kind, await freePort(), dir);
     await server.waitUntilAccepting();
     return server;

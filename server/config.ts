@@ -38,6 +38,12 @@ const envSchema = z.object({
   MAX_LOADED_DOCUMENTS: integer(1, 10_000_000).default(10_000),
   MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * 1024 * MiB).default(16 * MiB),
   PER_MESSAGE_DEFLATE: z.enum(['true', 'false']).default('false'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: integer(1, 1000).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5000),
 });
 
 export interface Config {
@@ -79,6 +85,15 @@ export interface Config {
   maxLoadedDocuments: number;
   /** Unsent bytes after which a slow reader is closed (1013) instead of buffered. */
   maxBufferedBytes: number;
+  /** PostgreSQL instead of the SQLite file in `dataDir`; null for SQLite. */
+  database: DatabaseConfig | null;
+}
+
+export interface DatabaseConfig {
+  url: string;
+  poolSize: number;
+  /** Statements running longer are cancelled, so a stuck database cannot hold appends forever. */
+  statementTimeoutMs: number;
 }
 
 /** Thrown with a message naming every invalid variable. */
@@ -125,5 +140,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     maxLoadedDocuments: e.MAX_LOADED_DOCUMENTS,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    database: e.DATABASE_URL
+      ? {
+          url: e.DATABASE_URL,
+          poolSize: e.DATABASE_POOL_SIZE,
+          statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+        }
+      : null,
   };
 }

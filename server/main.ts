@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './startServer.ts';
+import { StorageUnavailableError } from './storage/errors.ts';
 
 let config: Config;
 try {
@@ -23,7 +24,12 @@ if (config.authSecret === null) {
   logger.warn(warning);
   process.stderr.write(`\n  ⚠  ${warning}\n\n`);
 }
-const server = await startServer(config, logger);
+const server = await startServer(config, logger).catch((error: unknown) => {
+  if (!(error instanceof StorageUnavailableError)) throw error;
+  // One line naming the database and the reason; no stack for an operator's typo.
+  process.stderr.write(`inkwell: ${error.message}\n`);
+  process.exit(1);
+});
 logger.info({ url: server.url, dataDir: config.dataDir }, `Inkwell is listening on ${server.url}`);
 // A plain line for humans and scripts that wait for the server (tests parse it).
 process.stdout.write(

@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { CloseCode } from '../shared/closeCodes.ts';
@@ -10,7 +9,7 @@ import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
 import { mirrorTitles } from './rooms/TitleMirror.ts';
-import { openSqliteStorage } from './storage/sqlite/openSqliteStorage.ts';
+import { openStorage } from './storage/openStorage.ts';
 import type { Storage } from './storage/Storage.ts';
 import { Authorizer } from './access/authorize.ts';
 import { TokenVerifier } from './access/TokenVerifier.ts';
@@ -30,29 +29,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const DATABASE_FILE = 'inkwell.db';
-
 /**
  * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
  * directory below the root both as source (`server/`) and compiled (`dist/server.js`).
  */
 const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
-/** Opens the default storage: one SQLite file in the data directory. */
-export function openDefaultStorage(config: Config, logger: Logger): Storage {
-  return openSqliteStorage({
-    file: path.join(config.dataDir, DATABASE_FILE),
-    synchronous: config.sqliteSynchronous,
-    logger: logger.child({ component: 'storage' }),
-  });
-}
-
 /** Wires store, rooms, transport and HTTP together and listens. */
-export async function startServer(
-  config: Config,
-  logger: Logger,
-  storage: Storage = openDefaultStorage(config, logger),
-): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, storage?: Storage): Promise<RunningServer> {
+  storage ??= await openStorage(config, logger);
   const registry = new RoomRegistry({
     log: storage.log,
     logger: logger.child({ component: 'rooms' }),
@@ -80,6 +65,7 @@ export async function startServer(
     clientDir: CLIENT_DIST_DIR,
     authorizer,
     tokenSecret: config.authSecret,
+    probeStorage: storage.probe?.bind(storage),
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {

@@ -22,6 +22,7 @@ import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { ExportFormat, exportDocument, isExportFormat } from '../export/exportDocument.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import type { DocLog } from '../storage/DocLog.ts';
+import type { StorageHealth } from '../storage/Storage.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
 import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
@@ -39,6 +40,8 @@ interface AppDeps {
   authorizer: Authorizer;
   /** The HS256 secret share links are signed with; null when auth is off. */
   tokenSecret: string | null;
+  /** Asks the storage whether it answers (`/readyz`); absent when it always does. */
+  probeStorage?: () => Promise<StorageHealth>;
 }
 
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
@@ -76,6 +79,16 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       documentsLoaded: registry.loadedCount,
       sessions: registry.connectionCount,
     });
+  });
+
+  // Liveness stays 200 while the database is away (the process is fine and recovers by
+  // itself); readiness tells a load balancer to send new clients elsewhere meanwhile.
+  app.get('/readyz', async (c) => {
+    if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
+    const health = (await deps.probeStorage?.()) ?? { ok: true };
+    return health.ok
+      ? c.json({ status: 'ready' })
+      : c.json({ status: 'unavailable', reason: health.reason }, 503);
   });
 
   app.use(

@@ -23,8 +23,15 @@ interface CompactorOptions {
 export class Compactor {
   /** Log entries written since the last snapshot. */
   private logLength: number;
-  /** Highest sequence number applied to the Y.Doc: compaction may drop up to it. */
+  /**
+   * Every entry up to this number is in the Y.Doc: compaction may drop up to it. Not the
+   * highest number applied: with several instances writing one document, numbers between
+   * this room's own may belong to another instance's updates, which this Y.Doc lacks until
+   * they are applied here too; dropping them would lose them.
+   */
   private appliedThroughSeq: number;
+  /** Numbers applied beyond `appliedThroughSeq`, waiting for the ones before them. */
+  private readonly appliedAhead = new Set<number>();
   private running: Promise<void> | null = null;
 
   constructor(
@@ -37,8 +44,10 @@ export class Compactor {
 
   /** An entry with this sequence number was applied to the Y.Doc. */
   applied(seq: number): void {
-    this.appliedThroughSeq = Math.max(this.appliedThroughSeq, seq);
     this.logLength++;
+    if (seq <= this.appliedThroughSeq) return;
+    this.appliedAhead.add(seq);
+    while (this.appliedAhead.delete(this.appliedThroughSeq + 1)) this.appliedThroughSeq++;
   }
 
   /** Starts a compaction when the log has grown long enough. */
@@ -46,9 +55,18 @@ export class Compactor {
     if (this.logLength >= this.options.compactAfterUpdates) void this.compact();
   }
 
-  /** Compacts unless the log is empty (after an unload's last appends settled). */
+  /**
+   * Compacts unless the log is empty (after an unload's last appends settled). A compaction
+   * already under way covers only what was applied when it started: with a store whose
+   * compaction takes a round trip (PostgreSQL), the last entries would otherwise stay in the
+   * log and the next load would have to decode the document instead of serving its snapshot.
+   */
   async compactIfAny(): Promise<void> {
-    if (this.logLength > 0) await this.compact();
+    while (this.logLength > 0) {
+      const before = this.logLength;
+      await this.compact();
+      if (this.logLength >= before) return; // it failed (and said so); the log stays as it is
+    }
   }
 
   private compact(): Promise<void> {

@@ -4,6 +4,9 @@ import type { DocLog } from './DocLog.ts';
 /** Milliseconds since the epoch; injected so that tests control time. */
 export type Clock = () => number;
 
+/** Whether the backend can serve requests now, and if not, why (for `/readyz`). */
+export type StorageHealth = { ok: true } | { ok: false; reason: string };
+
 /**
  * One storage backend: its update log and its document catalogue, which share a database
  * (creating a document writes both; the catalogue's sizes and times come from the log).
@@ -11,6 +14,11 @@ export type Clock = () => number;
 export interface Storage {
   readonly log: DocLog;
   readonly catalogue: DocCatalogue;
+  /**
+   * Asks a networked backend whether it answers. Absent for embedded ones (memory, SQLite),
+   * which are ready whenever the process is.
+   */
+  probe?(): Promise<StorageHealth>;
   /** Commits what is pending and releases the backend; later calls reject. */
   close(): Promise<void>;
 }

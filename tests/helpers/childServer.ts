@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import type * as Y from 'yjs';
+import { connectClient, type TestClient } from './clients.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -50,5 +53,36 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
     port: Number(new URL(url).port),
     exited,
     output: () => output,
+  };
+}
+
+/**
+ * Server processes and stock clients for the tests of one file: every one started during a
+ * test is destroyed (clients) or killed (servers) after it.
+ */
+export function useChildServers(): {
+  spawn(env: Record<string, string>): Promise<ChildServer>;
+  client(server: ChildServer, room: string, doc?: Y.Doc): TestClient;
+} {
+  let children: ChildServer[] = [];
+  let clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const c of clients) c.destroy();
+    clients = [];
+    for (const child of children) child.process.kill('SIGKILL');
+    await Promise.all(children.map((c) => c.exited));
+    children = [];
+  });
+  return {
+    async spawn(env) {
+      const child = await spawnServer(env);
+      children.push(child);
+      return child;
+    },
+    client(server, room, doc) {
+      const c = connectClient(server.syncUrl, room, { doc });
+      clients.push(c);
+      return c;
+    },
   };
 }

@@ -50,3 +50,12 @@ export async function waitForConvergence(clients: TestClient[], timeoutMs?: numb
     timeoutMs,
   );
 }
+
+/** True when `have` holds every insertion `need` holds (by state vector). */
+export function covers(have: Y.Doc, need: Y.Doc): boolean {
+  const haveState = Y.decodeStateVector(Y.encodeStateVector(have));
+  for (const [clientId, clock] of Y.decodeStateVector(Y.encodeStateVector(need))) {
+    if ((haveState.get(clientId) ?? 0) < clock) return false;
+  }
+  return true;
+}

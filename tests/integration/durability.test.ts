@@ -1,47 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/closeCodes.ts';
-import { spawnServer, type ChildServer } from '../helpers/childServer.ts';
-import { connectClient, waitForConvergence, type TestClient } from '../helpers/clients.ts';
-import { tempDataDir } from '../helpers/server.ts';
+import { useChildServers, type ChildServer } from '../helpers/childServer.ts';
+import { covers, waitForConvergence } from '../helpers/clients.ts';
+import { STORAGE_BACKENDS } from '../helpers/storageBackends.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-let children: ChildServer[] = [];
-let clients: TestClient[] = [];
+const servers = useChildServers();
+/** A server process storing where `storageEnv` says (a data directory or a database). */
+const spawn = (storageEnv: Record<string, string>) => servers.spawn(storageEnv);
+const client = (server: ChildServer, room: string) => servers.client(server, room);
 
-afterEach(async () => {
-  for (const c of clients) c.destroy();
-  clients = [];
-  for (const child of children) child.process.kill('SIGKILL');
-  await Promise.all(children.map((c) => c.exited));
-  children = [];
-});
-
-async function spawn(dataDir: string) {
-  const child = await spawnServer({ DATA_DIR: dataDir });
-  children.push(child);
-  return child;
-}
-
-function client(server: ChildServer, room: string) {
-  const c = connectClient(server.syncUrl, room);
-  clients.push(c);
-  return c;
-}
-
-/** True when `have` holds every operation `need` holds. */
-function covers(have: Y.Doc, need: Y.Doc): boolean {
-  const haveState = Y.decodeStateVector(Y.encodeStateVector(have));
-  for (const [clientId, clock] of Y.decodeStateVector(Y.encodeStateVector(need))) {
-    if ((haveState.get(clientId) ?? 0) < clock) return false;
-  }
-  return true;
-}
-
-describe('durability', () => {
+describe.each(STORAGE_BACKENDS)('durability on $name', (backend) => {
   it('content survives SIGTERM and a restart, and clients are told to come back (1012)', async () => {
-    const dataDir = tempDataDir();
-    const first = await spawn(dataDir);
+    const storageEnv = await backend.freshEnv();
+    const first = await spawn(storageEnv);
     const writer = client(first, 'essay');
     const reader = client(first, 'essay');
     await writer.firstSync;
@@ -60,7 +32,7 @@ describe('durability', () => {
     writer.destroy();
     reader.destroy();
 
-    const second = await spawn(dataDir);
+    const second = await spawn(storageEnv);
     const late = client(second, 'essay');
     await late.firstSync;
     expect(late.text()).toBe('It was a dark and stormy night.');
@@ -69,8 +41,8 @@ describe('durability', () => {
   it.each([150, 400, 900])(
     'SIGKILL %i ms into fast typing loses nothing any client saw broadcast',
     async (killAfterMs) => {
-      const dataDir = tempDataDir();
-      const first = await spawn(dataDir);
+      const storageEnv = await backend.freshEnv();
+      const first = await spawn(storageEnv);
       const writer = client(first, 'typing');
       const observer = client(first, 'typing');
       await Promise.all([writer.firstSync, observer.firstSync]);
@@ -81,6 +53,8 @@ describe('durability', () => {
         for (let i = 0; i < 5; i++)
           writer.doc.getText('text').insert(typed++, String.fromCharCode(97 + (typed % 26)));
       }, 1);
+      // Counted from the first broadcast, so that a loaded machine still kills mid-typing.
+      await waitFor(() => observer.text().length > 0, 'the observer to see the first keystroke');
       await new Promise((resolve) => setTimeout(resolve, killAfterMs));
       first.process.kill('SIGKILL');
       clearInterval(typing);
@@ -91,7 +65,7 @@ describe('durability', () => {
       const seen = observer.text().length;
       expect(seen).toBeGreaterThan(0);
 
-      const second = await spawn(dataDir);
+      const second = await spawn(storageEnv);
       const survivor = client(second, 'typing');
       await survivor.firstSync;
       expect(covers(survivor.doc, observer.doc)).toBe(true);

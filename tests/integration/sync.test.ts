@@ -2,16 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, waitForConvergence, type TestClient } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { sameStorage, STORAGE_BACKENDS } from '../helpers/storageBackends.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let servers: TestServer[] = [];
 let clients: TestClient[] = [];
-
-async function server(overrides: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(overrides);
-  servers.push(s);
-  return s;
-}
 
 function client(s: TestServer, room: string, options?: Parameters<typeof connectClient>[2]) {
   const c = connectClient(s.syncUrl, room, options);
@@ -26,7 +21,13 @@ afterEach(async () => {
   servers = [];
 });
 
-describe('syncing with stock y-websocket clients', () => {
+describe.each(STORAGE_BACKENDS)('syncing with stock y-websocket clients on $name', (backend) => {
+  async function server(overrides: Parameters<typeof startTestServer>[0] = {}) {
+    const s = await startTestServer({ ...(await backend.freshConfig()), ...overrides });
+    servers.push(s);
+    return s;
+  }
+
   it('concurrent edits from three clients converge', async () => {
     const s = await server();
     const trio = [client(s, 'shared'), client(s, 'shared'), client(s, 'shared')];
@@ -50,10 +51,10 @@ describe('syncing with stock y-websocket clients', () => {
     writer.doc.getText('text').insert(0, 'written before the restart');
     const observer = client(first, 'notes');
     await waitForConvergence([writer, observer]);
-    const { dataDir } = first.config;
+    const stored = sameStorage(first.config);
     await first.close();
 
-    const second = await server({ dataDir });
+    const second = await server(stored);
     const late = client(second, 'notes');
     let textAtFirstSync: string | null = null;
     late.provider.once('sync', () => {
@@ -86,7 +87,7 @@ describe('syncing with stock y-websocket clients', () => {
 
   it('a client that kept editing while the server was down merges on reconnect', async () => {
     const first = await server();
-    const { port, dataDir } = { port: first.port, dataDir: first.config.dataDir };
+    const { port, stored } = { port: first.port, stored: sameStorage(first.config) };
     const a = client(first, 'trip');
     const b = client(first, 'trip');
     await Promise.all([a.firstSync, b.firstSync]);
@@ -99,7 +100,7 @@ describe('syncing with stock y-websocket clients', () => {
     b.doc.getText('text').insert(0, '[draft] ');
 
     // Same port, so the providers' automatic reconnects find it.
-    await server({ port, dataDir });
+    await server({ port, ...stored });
     await waitFor(() => a.provider.synced && b.provider.synced, 'both clients to resync');
     await waitForConvergence([a, b]);
     expect(a.text()).toBe('[draft] Day 1: arrive. Day 2: hike.');
@@ -119,10 +120,10 @@ describe('syncing with stock y-websocket clients', () => {
     const expected = author.text();
     const check = client(first, 'big');
     await waitForConvergence([author, check], 30_000);
-    const { dataDir } = first.config;
+    const stored = sameStorage(first.config);
     await first.close();
 
-    const second = await server({ dataDir });
+    const second = await server(stored);
     const crowd = Array.from({ length: 50 }, () => client(second, 'big'));
     await Promise.all(crowd.map((c) => c.firstSync));
     for (const c of crowd) expect(c.text().length).toBe(expected.length);

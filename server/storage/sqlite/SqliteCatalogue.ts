@@ -1,23 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { DocCatalogue, DocumentInfo, NewDocument } from '../DocCatalogue.ts';
+import { DOCUMENT_ROW_COLUMNS, toDocumentInfo, type DocumentRow } from '../documentRow.ts';
 import type { Clock } from '../Storage.ts';
 import type { SqliteDocLog } from './SqliteDocLog.ts';
-
-interface DocumentRow {
-  name: string;
-  title: string | null;
-  created_at: number;
-  updated_at: number;
-  bytes: number;
-}
-
-const toInfo = (row: DocumentRow): DocumentInfo => ({
-  name: row.name,
-  title: row.title,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  bytes: row.bytes,
-});
 
 /**
  * `DocCatalogue` on the `documents` table of the SQLite database the log writes to. The log
@@ -36,9 +21,10 @@ export class SqliteCatalogue implements DocCatalogue {
     private readonly log: SqliteDocLog,
     private readonly clock: Clock,
   ) {
-    const listColumns = 'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes';
-    this.selectAll = db.prepare(`SELECT ${listColumns} FROM documents ORDER BY updated_at DESC, name`);
-    this.selectOne = db.prepare(`SELECT ${listColumns} FROM documents WHERE name = ?`);
+    this.selectAll = db.prepare(
+      `SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents ORDER BY updated_at DESC, name`,
+    );
+    this.selectOne = db.prepare(`SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents WHERE name = ?`);
     this.updateTitle = db.prepare('UPDATE documents SET title = ? WHERE name = ?');
     const insertDocument = db.prepare<[{ name: string; now: number; title: string | null; bytes: number }]>(`
       INSERT INTO documents (name, created_at, updated_at, title, log_bytes)
@@ -55,7 +41,7 @@ export class SqliteCatalogue implements DocCatalogue {
       const inserted = insertDocument.run({ name, now, title, bytes: content.byteLength });
       if (inserted.changes === 0) return null;
       insertFirstUpdate.run(name, content);
-      return toInfo(this.selectOne.get(name)!);
+      return toDocumentInfo(this.selectOne.get(name)!);
     });
     this.deleteTransaction = db.transaction((name: string) => {
       deleteUpdates.run(name);
@@ -71,13 +57,13 @@ export class SqliteCatalogue implements DocCatalogue {
 
   async list(): Promise<DocumentInfo[]> {
     this.log.writePending();
-    return this.selectAll.all().map(toInfo);
+    return this.selectAll.all().map(toDocumentInfo);
   }
 
   async info(name: string): Promise<DocumentInfo | null> {
     this.log.writePending();
     const row = this.selectOne.get(name);
-    return row === undefined ? null : toInfo(row);
+    return row === undefined ? null : toDocumentInfo(row);
   }
 
   async setTitle(name: string, title: string | null): Promise<void> {

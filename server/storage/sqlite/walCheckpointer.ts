@@ -57,6 +57,9 @@ export class WalCheckpointer {
   }
 
   async stop(): Promise<void> {
+    // Waiting for it to exit must keep the process alive: a script that closes the storage
+    // with nothing else pending would otherwise end mid-await (exit code 13).
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }

@@ -1,0 +1,123 @@
+/**
+ * `npm run migrate -- --from sqlite:./data/inkwell.db --to "$DATABASE_URL"`
+ * Copies every document (listing, snapshot, log with its sequence numbers) from an Inkwell
+ * SQLite file to a PostgreSQL database, verifies each one, and prints a summary.
+ *
+ * Safe to run again: a document the database already has is left alone when it holds
+ * everything the file has, and otherwise receives what it lacks as one more log entry (Yjs
+ * merges; nothing in the database is overwritten). Stop the server that uses the file first;
+ * edits made to the file while this runs may be missed (run it again to pick them up).
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as Y from 'yjs';
+import { createLogger } from '../server/logger.ts';
+import type { DocumentExport } from '../server/storage/DocumentExport.ts';
+import { StorageUnavailableError } from '../server/storage/errors.ts';
+import { importDocument } from '../server/storage/postgres/importDocument.ts';
+import {
+  createPostgresPool,
+  describeDatabase,
+  openPostgresStorage,
+  reasonOf,
+} from '../server/storage/postgres/openPostgresStorage.ts';
+import type { StoredDocument } from '../server/storage/DocLog.ts';
+import { exportSqliteDocuments } from '../server/storage/sqlite/exportSqliteDocuments.ts';
+
+const USAGE = `usage: npm run migrate -- --from sqlite:PATH --to postgres://USER@HOST:PORT/DATABASE
+  --from   the SQLite file of an Inkwell data directory (e.g. sqlite:./data/inkwell.db)
+  --to     the PostgreSQL database to copy into (its schema is created if missing)`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n${code === 2 ? `\n${USAGE}\n` : ''}`);
+  process.exit(code);
+}
+
+const { values } = parseArgs({
+  options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+});
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (!values.from?.startsWith('sqlite:')) fail('--from must be sqlite:PATH');
+if (!values.to || !/^postgres(ql)?:\/\//.test(values.to)) fail('--to must be a postgres:// URL');
+const file = values.from.slice('sqlite:'.length);
+if (!fs.existsSync(file)) fail(`no SQLite file at ${file}`, 1);
+
+/** A Y.Doc holding a stored document: snapshot, then its entries. */
+function docOf(stored: Pick<StoredDocument, 'snapshot' | 'updates'>): Y.Doc {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    if (stored.snapshot !== null) Y.applyUpdate(doc, stored.snapshot);
+    for (const update of stored.updates) Y.applyUpdate(doc, update);
+  });
+  return doc;
+}
+
+/** True when `target` already holds every insertion and deletion `source` has. */
+function holds(target: Y.Doc, source: Y.Doc): boolean {
+  const merged = new Y.Doc();
+  Y.applyUpdate(merged, Y.encodeStateAsUpdate(target));
+  Y.applyUpdate(merged, Y.encodeStateAsUpdate(source));
+  return Y.equalSnapshots(Y.snapshot(merged), Y.snapshot(target));
+}
+
+const sameStateVector = (a: Y.Doc, b: Y.Doc) =>
+  Buffer.from(Y.encodeStateVector(a)).equals(Buffer.from(Y.encodeStateVector(b)));
+
+const exportedDoc = (doc: DocumentExport) =>
+  docOf({ snapshot: doc.snapshot?.data ?? null, updates: doc.entries.map((entry) => entry.data) });
+
+const logger = createLogger('warn');
+const target = await openPostgresStorage({
+  url: values.to,
+  poolSize: 2,
+  statementTimeoutMs: 60_000,
+  logger,
+}).catch((error: unknown) => {
+  if (error instanceof StorageUnavailableError) fail(`migrate: ${error.message}`, 1);
+  throw error;
+});
+const pool = createPostgresPool({ url: values.to, poolSize: 1, statementTimeoutMs: 60_000, logger });
+
+const counts = { copied: 0, present: 0, merged: 0, failed: 0 };
+let bytes = 0;
+for (const doc of exportSqliteDocuments(file)) {
+  try {
+    const source = exportedDoc(doc);
+    let outcome: 'copied' | 'present' | 'merged';
+    if (await importDocument(pool, doc)) {
+      outcome = 'copied';
+    } else {
+      const existing = docOf((await target.log.load(doc.name))!);
+      if (holds(existing, source)) {
+        outcome = 'present';
+      } else {
+        await target.log.append(doc.name, Y.encodeStateAsUpdate(source, Y.encodeStateVector(existing)));
+        outcome = 'merged';
+      }
+    }
+    const copy = await target.log.load(doc.name);
+    const copied = copy === null ? null : docOf(copy);
+    const verified =
+      copied !== null && holds(copied, source) && (outcome !== 'copied' || sameStateVector(copied, source));
+    if (!verified) throw new Error('the copy does not hold the document (state vectors differ)');
+    counts[outcome]++;
+    bytes += (doc.snapshot?.data.byteLength ?? 0) + doc.entries.reduce((n, e) => n + e.data.byteLength, 0);
+    process.stdout.write(`${outcome.padEnd(8)} ${doc.name}\n`);
+  } catch (error) {
+    counts.failed++;
+    process.stderr.write(`failed   ${doc.name}: ${reasonOf(error)}\n`);
+  }
+}
+await pool.end();
+await target.close();
+
+const total = counts.copied + counts.present + counts.merged + counts.failed;
+process.stdout.write(
+  `\n${total} documents from ${file} to ${describeDatabase(values.to)}: ` +
+    `${counts.copied} copied, ${counts.present} already there, ${counts.merged} merged, ` +
+    `${counts.failed} failed (${(bytes / 1024).toFixed(1)} KiB verified)\n`,
+);
+process.exit(counts.failed > 0 ? 1 : 0);

@@ -1,0 +1,44 @@
+import type { Pool } from 'pg';
+import type { DocumentExport } from '../DocumentExport.ts';
+import { inTransaction } from './inTransaction.ts';
+
+/** Log entries per INSERT: big logs go in several statements of one transaction. */
+const ENTRIES_PER_STATEMENT = 1000;
+
+/**
+ * Writes a document exactly as exported (listing, snapshot, entries with their numbers) in
+ * one transaction. Resolves false, writing nothing, when a document of that name exists.
+ */
+export async function importDocument(pool: Pool, doc: DocumentExport): Promise<boolean> {
+  return inTransaction(pool, async (client) => {
+    const logBytes = doc.entries.reduce((sum, entry) => sum + entry.data.byteLength, 0);
+    const { rowCount } = await client.query(
+      `INSERT INTO documents (name, title, created_at, updated_at, last_seq, snapshot_bytes, log_bytes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING`,
+      [
+        doc.name,
+        doc.title,
+        doc.createdAt,
+        doc.updatedAt,
+        doc.lastSeq,
+        doc.snapshot?.data.byteLength ?? 0,
+        logBytes,
+      ],
+    );
+    if (rowCount === 0) return false;
+    if (doc.snapshot !== null) {
+      await client.query(
+        'INSERT INTO snapshots (name, snapshot, state_vector, through_seq) VALUES ($1, $2, $3, $4)',
+        [doc.name, doc.snapshot.data, doc.snapshot.stateVector, doc.snapshot.throughSeq],
+      );
+    }
+    for (let start = 0; start < doc.entries.length; start += ENTRIES_PER_STATEMENT) {
+      const chunk = doc.entries.slice(start, start + ENTRIES_PER_STATEMENT);
+      await client.query(
+        'INSERT INTO updates (doc, seq, data) SELECT $1, seq, data FROM unnest($2::bigint[], $3::bytea[]) AS e (seq, data)',
+        [doc.name, chunk.map((entry) => entry.seq), chunk.map((entry) => entry.data)],
+      );
+    }
+    return true;
+  });
+}

@@ -1,0 +1,46 @@
+import Database from 'better-sqlite3';
+import type { DocumentExport } from '../DocumentExport.ts';
+import { migrate } from './migrations.ts';
+
+/**
+ * Reads every document of an Inkwell SQLite file, one at a time. The file is first migrated
+ * to the current schema, as the server would on start; nothing else is written.
+ */
+export function* exportSqliteDocuments(file: string): Generator<DocumentExport> {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    migrate(db);
+    const documents = db
+      .prepare('SELECT name, title, created_at, updated_at FROM documents ORDER BY name')
+      .all() as { name: string; title: string | null; created_at: number; updated_at: number }[];
+    const selectSnapshot = db.prepare<
+      [string],
+      { snapshot: Buffer; state_vector: Buffer | null; through_seq: number }
+    >('SELECT snapshot, state_vector, through_seq FROM snapshots WHERE name = ?');
+    const selectEntries = db.prepare<[string], { seq: number; data: Buffer }>(
+      'SELECT seq, data FROM updates WHERE doc = ? ORDER BY seq',
+    );
+    for (const row of documents) {
+      const snapshot = selectSnapshot.get(row.name);
+      const entries = selectEntries.all(row.name);
+      yield {
+        name: row.name,
+        title: row.title,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        lastSeq: Math.max(entries.at(-1)?.seq ?? 0, snapshot?.through_seq ?? 0),
+        snapshot:
+          snapshot === undefined
+            ? null
+            : {
+                data: snapshot.snapshot,
+                stateVector: snapshot.state_vector,
+                throughSeq: snapshot.through_seq,
+              },
+        entries: entries.map((entry) => ({ seq: entry.seq, data: entry.data })),
+      };
+    }
+  } finally {
+    db.close();
+  }
+}
