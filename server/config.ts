@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { MIN_SECRET_LENGTH } from '../shared/access.ts';
+import { DEFAULT_MAX_DOC_NAME_BYTES, MAX_DOC_NAME_BYTES_CEILING } from '../shared/docName.ts';
 
 const MiB = 1024 * 1024;
 
@@ -38,6 +39,9 @@ const envSchema = z.object({
   MAX_LOADED_DOCUMENTS: integer(1, 10_000_000).default(10_000),
   MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * 1024 * MiB).default(16 * MiB),
   PER_MESSAGE_DEFLATE: z.enum(['true', 'false']).default('false'),
+  // At least 128: every name valid before issue 15 (128 ASCII characters) stays valid.
+  MAX_DOC_NAME_BYTES: integer(128, MAX_DOC_NAME_BYTES_CEILING).default(DEFAULT_MAX_DOC_NAME_BYTES),
+  REPEAT_REFUSAL_WINDOW_MS: integer(0, 3_600_000).default(60_000),
 });
 
 export interface Config {
@@ -79,6 +83,14 @@ export interface Config {
   maxLoadedDocuments: number;
   /** Unsent bytes after which a slow reader is closed (1013) instead of buffered. */
   maxBufferedBytes: number;
+  /** Longest document name, in UTF-8 bytes; longer ones are refused (4400, or 400 by the API). */
+  maxDocNameBytes: number;
+  /**
+   * How long a final refusal is remembered per address and request: a repeat within it is
+   * refused at the HTTP level, before the upgrade, so that clients before y-websocket 3.1 back
+   * off (transport/RefusalMemory.ts). 0 turns it off.
+   */
+  repeatRefusalWindowMs: number;
 }
 
 /** Thrown with a message naming every invalid variable. */
@@ -125,5 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     maxLoadedDocuments: e.MAX_LOADED_DOCUMENTS,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    maxDocNameBytes: e.MAX_DOC_NAME_BYTES,
+    repeatRefusalWindowMs: e.REPEAT_REFUSAL_WINDOW_MS,
   };
 }

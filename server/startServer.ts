@@ -79,6 +79,7 @@ export async function startServer(
     clientDir: CLIENT_DIST_DIR,
     authorizer,
     tokenSecret: config.authSecret,
+    maxDocNameBytes: config.maxDocNameBytes,
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -98,6 +99,7 @@ export async function startServer(
         connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
         documents: registry,
         maxLoadedDocuments: config.maxLoadedDocuments,
+        maxDocNameBytes: config.maxDocNameBytes,
         isShuttingDown,
         logger: transportLogger,
       },

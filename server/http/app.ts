@@ -12,7 +12,12 @@ import {
   type ServerConfig,
   type ShareLink,
 } from '../../shared/api.ts';
-import { validateDocName } from '../../shared/docName.ts';
+import {
+  documentPath,
+  parseDocNameFromPath,
+  validateDocName,
+  type DocNameResult,
+} from '../../shared/docName.ts';
 import { UNTITLED } from '../../shared/documentModel.ts';
 import { covers, permit, type Authorizer } from '../access/authorize.ts';
 import { signToken } from '../access/TokenVerifier.ts';
@@ -35,6 +40,8 @@ interface AppDeps {
   authorizer: Authorizer;
   /** The HS256 secret share links are signed with; null when auth is off. */
   tokenSecret: string | null;
+  /** Longest document name, in UTF-8 bytes. */
+  maxDocNameBytes: number;
 }
 
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
@@ -43,10 +50,22 @@ const MAX_API_BODY_BYTES = 16 * 1024;
 /** 96 random bits in URL-safe base64 (16 characters): unguessable, and a valid name. */
 const newDocumentName = () => randomBytes(12).toString('base64url');
 
-function checkedName(name: string): string {
-  const checked = validateDocName(name);
-  if (!checked.ok) throw new ApiError(400, 'bad_document_name', checked.reason);
-  return checked.name;
+/** The API's answer to a name the rule refuses (shared/docName.ts). */
+function checked(result: DocNameResult): string {
+  if (!result.ok) throw new ApiError(400, 'bad_document_name', result.reason);
+  return result.name;
+}
+
+const DOC_ROUTE_PREFIX = '/api/docs/';
+
+/**
+ * The name in `/api/docs/<name>`: the rest of the path, which may hold `/` as sent or
+ * encoded (`playground/0/main`, `playground%2F0%2Fmain`), decoded exactly once, as the sync
+ * endpoint does. Read from the raw URL: Hono's `param()` decodes the path a second time.
+ */
+function nameInPath(url: string, maxBytes: number): string {
+  const path = new URL(url).pathname;
+  return checked(parseDocNameFromPath(path.slice(DOC_ROUTE_PREFIX.length), maxBytes));
 }
 
 const toSummary = (info: DocumentInfo): DocumentSummary => ({
@@ -62,8 +81,9 @@ const toSummary = (info: DocumentInfo): DocumentSummary => ({
  * sync endpoint are accepted beside it (transport/syncUpgrade.ts).
  */
 export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<CallerEnv> {
-  const { catalogue, logger, authorizer, registry } = deps;
+  const { catalogue, logger, authorizer, registry, maxDocNameBytes } = deps;
   const identify = identifyCaller(authorizer);
+  const checkedName = (name: string) => checked(validateDocName(name, maxDocNameBytes));
 
   app.get('/healthz', (c) => {
     if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
@@ -121,14 +141,11 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       // A named document someone else created meanwhile; a random name is 96 bits and never taken.
       throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
     }
-    return c.json(
-      { ...toSummary(info), url: `/d/${encodeURIComponent(name)}` } satisfies CreatedDocument,
-      201,
-    );
+    return c.json({ ...toSummary(info), url: documentPath(name) } satisfies CreatedDocument, 201);
   });
 
-  app.get('/api/docs/:doc', async (c) => {
-    const name = checkedName(c.req.param('doc'));
+  app.get(`${DOC_ROUTE_PREFIX}*`, async (c) => {
+    const name = nameInPath(c.req.url, maxDocNameBytes);
     const request = { kind: 'document', doc: name, role: Role.Read } as const;
     granted(await authorizer.authorize(tokenOf(c), request), request);
     const info = await catalogue.info(name);
@@ -136,7 +153,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     return c.json(toSummary(info));
   });
 
-  mountShare(app, identify, deps.tokenSecret);
+  mountShare(app, identify, deps.tokenSecret, checkedName);
 
   // WebSocket upgrades to /sync/* never reach Hono (see transport/syncUpgrade.ts); plain HTTP does.
   app.get('/sync/*', () => {
@@ -167,6 +184,7 @@ function mountShare(
   app: Hono<CallerEnv>,
   identify: MiddlewareHandler<CallerEnv>,
   secret: string | null,
+  checkedName: (name: string) => string,
 ): void {
   if (secret === null) {
     app.post('/api/share', () => {
@@ -188,7 +206,7 @@ function mountShare(
     return c.json({
       role: body.role,
       token,
-      url: `/d/${doc}?token=${token}`,
+      url: `${documentPath(doc)}?token=${token}`,
       expiresAt: new Date(Date.now() + body.ttlSeconds * 1000).toISOString(),
     } satisfies ShareLink);
   });

@@ -70,6 +70,7 @@ function connect(): Setup {
     connections: setup.connections,
     documents: { loadedCount: 0, hasRoom: () => false },
     maxLoadedDocuments: 10,
+    maxDocNameBytes: 512,
     isShuttingDown: () => false,
     logger: silentLogger(),
   };
