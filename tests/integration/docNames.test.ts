@@ -18,7 +18,7 @@ const NAMES = [
 
 let open: TestServer;
 let guarded: TestServer;
-let clients: TestClient[] = [];
+const clients: TestClient[] = [];
 
 beforeAll(async () => {
   [open, guarded] = await Promise.all([startTestServer(), startTestServer({ authSecret: SECRET })]);
