@@ -16,6 +16,7 @@ import { Authorizer } from './access/authorize.ts';
 import { TokenVerifier } from './access/TokenVerifier.ts';
 import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
+import { RefusalMemory } from './transport/RefusalMemory.ts';
 
 /** A listening Inkwell server. */
 export interface RunningServer {
@@ -31,6 +32,12 @@ export interface RunningServer {
 }
 
 const DATABASE_FILE = 'inkwell.db';
+
+/**
+ * Refused handshakes remembered at once (RefusalMemory): about 150 bytes each, so ~1.5 MB at
+ * most; far more stale tabs than one server meets, and a flood only evicts the oldest.
+ */
+const REMEMBERED_REFUSALS = 10_000;
 
 /**
  * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
@@ -86,7 +93,12 @@ export async function startServer(
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
+  const refusals = new RefusalMemory({
+    windowMs: config.repeatRefusalWindowMs,
+    maxEntries: REMEMBERED_REFUSALS,
+  });
   const wss = attachSyncUpgrades(server as Server, {
+    refusals,
     trustProxy: config.trustProxy,
     perMessageDeflate: config.perMessageDeflate,
     // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
@@ -105,6 +117,7 @@ export async function startServer(
       },
       rooms: registry,
       heartbeat,
+      refusals,
       logger: transportLogger,
       limits: {
         maxMessageBytes: config.maxMessageBytes,

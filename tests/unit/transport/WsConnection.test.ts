@@ -88,6 +88,7 @@ function connect(): Setup {
       },
     },
     heartbeat,
+    refusals: { remember: () => {} },
     limits: {
       maxMessageBytes: 1024,
       maxBufferedBytes: 1 << 20,
