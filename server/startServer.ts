@@ -16,6 +16,7 @@ import { Authorizer } from './access/authorize.ts';
 import { TokenVerifier } from './access/TokenVerifier.ts';
 import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
+import { HeldRefusals } from './transport/HeldRefusals.ts';
 import { RefusalMemory } from './transport/RefusalMemory.ts';
 
 /** A listening Inkwell server. */
@@ -97,8 +98,10 @@ export async function startServer(
     windowMs: config.repeatRefusalWindowMs,
     maxEntries: REMEMBERED_REFUSALS,
   });
+  const repeatAnswers = new HeldRefusals({ firstDelayMs: 250, maxDelayMs: 15_000, maxHeld: 1000 });
   const wss = attachSyncUpgrades(server as Server, {
     refusals,
+    repeatAnswers,
     trustProxy: config.trustProxy,
     perMessageDeflate: config.perMessageDeflate,
     // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
@@ -139,6 +142,7 @@ export async function startServer(
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       await storage.close();
       for (const client of wss.clients) client.terminate();
+      repeatAnswers.dropAll();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await stopped;
     })();

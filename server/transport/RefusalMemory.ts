@@ -7,6 +7,11 @@ export interface FinalRefusal {
   reason: string;
 }
 
+/** A refusal repeated over HTTP; `repeat` counts them since admission refused (1, 2, …). */
+export interface RepeatedRefusal extends FinalRefusal {
+  repeat: number;
+}
+
 interface RefusalMemoryOptions {
   /** How long a refusal by close is repeated over HTTP; 0: never. */
   windowMs: number;
@@ -19,6 +24,8 @@ interface RefusalMemoryOptions {
 interface Entry extends FinalRefusal {
   /** When admission refused this handshake (with a close, not over HTTP). */
   at: number;
+  /** HTTP answers given since. */
+  repeats: number;
 }
 
 /**
@@ -61,7 +68,7 @@ export class RefusalMemory {
     this.entries.delete(key);
     this.evictExpired();
     while (this.entries.size >= this.maxEntries) this.deleteOldest();
-    this.entries.set(key, { code: refusal.code, reason: refusal.reason, at: this.now() });
+    this.entries.set(key, { code: refusal.code, reason: refusal.reason, at: this.now(), repeats: 0 });
   }
 
   /**
@@ -71,7 +78,7 @@ export class RefusalMemory {
    * handshake (a page reload) sees HTTP answers as retryable, and the close then stops it;
    * older clients get one fast retry per window (the open resets their backoff).
    */
-  recall(handshake: Handshake): FinalRefusal | null {
+  recall(handshake: Handshake): RepeatedRefusal | null {
     const key = keyOf(handshake);
     const entry = this.entries.get(key);
     if (entry === undefined) return null;
@@ -79,7 +86,8 @@ export class RefusalMemory {
       this.entries.delete(key);
       return null;
     }
-    return { code: entry.code, reason: entry.reason };
+    entry.repeats++;
+    return { code: entry.code, reason: entry.reason, repeat: entry.repeats };
   }
 
   /** Expired entries sit at the front (oldest first): drop them from there. */

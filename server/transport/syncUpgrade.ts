@@ -1,14 +1,17 @@
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { SYNC_PATH_PREFIX, type Handshake } from '../access/admitConnection.ts';
-import type { FinalRefusal, RefusalMemory } from './RefusalMemory.ts';
+import type { HeldRefusals } from './HeldRefusals.ts';
+import type { RefusalMemory } from './RefusalMemory.ts';
 import { WsConnection, type ConnectionDeps } from './WsConnection.ts';
 
 interface SyncUpgradeOptions {
   connection: ConnectionDeps;
   /** Handshakes refused for good recently: repeats are answered over HTTP (RefusalMemory.ts). */
   refusals: Pick<RefusalMemory, 'recall'>;
+  /** Answers those repeats over HTTP, later each time. */
+  repeatAnswers: HeldRefusals;
   /** Take the client address from X-Forwarded-For. */
   trustProxy: boolean;
   /** ws answers 1009 above this; frames between MAX_MESSAGE_BYTES and it get our 4413. */
@@ -55,7 +58,7 @@ export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions):
         { address: handshake.remoteAddress, code: repeated.code },
         'refused a repeated handshake before the upgrade',
       );
-      socket.end(httpRefusal(repeated));
+      options.repeatAnswers.answer(socket, repeated);
       return;
     }
     // handleUpgrade answers malformed handshakes (bad key, version, …) with a 400 itself.
@@ -67,20 +70,6 @@ export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions):
     );
   });
   return wss;
-}
-
-/**
- * The refusal as an HTTP answer: 44xx close codes mirror the HTTP 4xx class (4400 → 400,
- * 4401 → 401, 4403 → 403), and the reason is the same text the close carried.
- */
-function httpRefusal(refusal: FinalRefusal): string {
-  const status = refusal.code - 4000;
-  const body = Buffer.from(`${refusal.reason}\n`, 'utf8');
-  return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Refused'}\r\n` +
-    'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
-    `Content-Length: ${body.byteLength}\r\n\r\n${body.toString('utf8')}`
-  );
 }
 
 function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
