@@ -59,13 +59,16 @@ function checked(result: DocNameResult): string {
 const DOC_ROUTE_PREFIX = '/api/docs/';
 
 /**
- * The name in `/api/docs/<name>`: the rest of the path, which may hold `/` as sent or
- * encoded (`playground/0/main`, `playground%2F0%2Fmain`), decoded exactly once, as the sync
- * endpoint does. Read from the raw URL: Hono's `param()` decodes the path a second time.
+ * The name in `/api/docs/<name>[/…]`: one path segment, the name percent-encoded as the web
+ * client's encodeURIComponent sends it (`playground%2F0%2Fmain`), decoded exactly once, as the
+ * sync endpoint decodes. One segment, so that routes under a document
+ * (`/api/docs/<name>/export`) stay unambiguous for names holding `/`. Read from the raw URL,
+ * so no router decoding can come between.
  */
 function nameInPath(url: string, maxBytes: number): string {
-  const path = new URL(url).pathname;
-  return checked(parseDocNameFromPath(path.slice(DOC_ROUTE_PREFIX.length), maxBytes));
+  const rest = new URL(url).pathname.slice(DOC_ROUTE_PREFIX.length);
+  const slash = rest.indexOf('/');
+  return checked(parseDocNameFromPath(slash === -1 ? rest : rest.slice(0, slash), maxBytes));
 }
 
 const toSummary = (info: DocumentInfo): DocumentSummary => ({
@@ -144,7 +147,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     return c.json({ ...toSummary(info), url: documentPath(name) } satisfies CreatedDocument, 201);
   });
 
-  app.get(`${DOC_ROUTE_PREFIX}*`, async (c) => {
+  app.get(`${DOC_ROUTE_PREFIX}:doc`, async (c) => {
     const name = nameInPath(c.req.url, maxDocNameBytes);
     const request = { kind: 'document', doc: name, role: Role.Read } as const;
     granted(await authorizer.authorize(tokenOf(c), request), request);
