@@ -80,7 +80,7 @@ describe('hostile input', () => {
   });
 
   it('the stock client stops retrying after a final close code', async () => {
-    const rejected = connectClient(server.syncUrl, 'bell\u0007ring');
+    const rejected = connectClient(server.syncUrl, 'ring\u0007bell');
     const closes: number[] = [];
     rejected.provider.on('connection-close', (event: CloseEvent | null) => {
       if (event) closes.push(event.code);
