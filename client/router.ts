@@ -1,11 +1,17 @@
 import { useSyncExternalStore } from 'react';
+import { documentPath } from '../shared/docName.ts';
+
+export { documentPath };
 
 /** The app's routes. The server answers `/` and `/d/*` with the same page. */
 export type Route = { page: 'home' } | { page: 'document'; name: string } | { page: 'not-found' };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' };
-  const match = /^\/d\/([^/]+)\/?$/.exec(pathname);
+  // The whole rest of the path is the name, decoded once: links made here encode `/` as %2F,
+  // but a hand-typed `/d/playground/0/main` names the same document. One trailing `/` is
+  // dropped as before (a name that ends in `/` is reached as `%2F`).
+  const match = /^\/d\/(.+?)\/?$/.exec(pathname);
   if (match) {
     try {
       return { page: 'document', name: decodeURIComponent(match[1]!) };
@@ -30,5 +36,3 @@ export function navigate(path: string): void {
   window.history.pushState(null, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
-
-export const documentPath = (name: string) => `/d/${encodeURIComponent(name)}`;

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { MIN_SECRET_LENGTH } from '../shared/access.ts';
+import { DEFAULT_MAX_DOC_NAME_BYTES, MAX_DOC_NAME_BYTES_CEILING } from '../shared/docName.ts';
 
 const MiB = 1024 * 1024;
 
@@ -44,6 +45,9 @@ const envSchema = z.object({
     .optional(),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5000),
+  // At least 128: every name valid before issue 15 (128 ASCII characters) stays valid.
+  MAX_DOC_NAME_BYTES: integer(128, MAX_DOC_NAME_BYTES_CEILING).default(DEFAULT_MAX_DOC_NAME_BYTES),
+  REPEAT_REFUSAL_WINDOW_MS: integer(0, 3_600_000).default(60_000),
 });
 
 export interface Config {
@@ -87,6 +91,14 @@ export interface Config {
   maxBufferedBytes: number;
   /** PostgreSQL instead of the SQLite file in `dataDir`; null for SQLite. */
   database: DatabaseConfig | null;
+  /** Longest document name, in UTF-8 bytes; longer ones are refused (4400, or 400 by the API). */
+  maxDocNameBytes: number;
+  /**
+   * How long a final refusal is remembered per address and request: a repeat within it is
+   * refused at the HTTP level, before the upgrade, so that clients before y-websocket 3.1 back
+   * off (transport/RefusalMemory.ts). 0 turns it off.
+   */
+  repeatRefusalWindowMs: number;
 }
 
 export interface DatabaseConfig {
@@ -147,5 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
         }
       : null,
+    maxDocNameBytes: e.MAX_DOC_NAME_BYTES,
+    repeatRefusalWindowMs: e.REPEAT_REFUSAL_WINDOW_MS,
   };
 }

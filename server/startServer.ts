@@ -15,6 +15,8 @@ import { Authorizer } from './access/authorize.ts';
 import { TokenVerifier } from './access/TokenVerifier.ts';
 import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
+import { HeldRefusals } from './transport/HeldRefusals.ts';
+import { RefusalMemory } from './transport/RefusalMemory.ts';
 
 /** A listening Inkwell server. */
 export interface RunningServer {
@@ -28,6 +30,12 @@ export interface RunningServer {
    */
   close(): Promise<void>;
 }
+
+/**
+ * Refused handshakes remembered at once (RefusalMemory): about 150 bytes each, so ~1.5 MB at
+ * most; far more stale tabs than one server meets, and a flood only evicts the oldest.
+ */
+const REMEMBERED_REFUSALS = 10_000;
 
 /**
  * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
@@ -66,13 +74,21 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     authorizer,
     tokenSecret: config.authSecret,
     probeStorage: storage.probe?.bind(storage),
+    maxDocNameBytes: config.maxDocNameBytes,
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
+  const refusals = new RefusalMemory({
+    windowMs: config.repeatRefusalWindowMs,
+    maxEntries: REMEMBERED_REFUSALS,
+  });
+  const repeatAnswers = new HeldRefusals({ firstDelayMs: 250, maxDelayMs: 15_000, maxHeld: 1000 });
   const wss = attachSyncUpgrades(server as Server, {
+    refusals,
+    repeatAnswers,
     trustProxy: config.trustProxy,
     perMessageDeflate: config.perMessageDeflate,
     // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
@@ -85,11 +101,13 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
         connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
         documents: registry,
         maxLoadedDocuments: config.maxLoadedDocuments,
+        maxDocNameBytes: config.maxDocNameBytes,
         isShuttingDown,
         logger: transportLogger,
       },
       rooms: registry,
       heartbeat,
+      refusals,
       logger: transportLogger,
       limits: {
         maxMessageBytes: config.maxMessageBytes,
@@ -111,6 +129,7 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       await storage.close();
       for (const client of wss.clients) client.terminate();
+      repeatAnswers.dropAll();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await stopped;
     })();

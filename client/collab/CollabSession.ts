@@ -70,7 +70,9 @@ export class CollabSession {
   ) {
     this.local = new IndexeddbPersistence(`inkwell:${name}`, this.doc);
     // The token travels as `?token=` (the provider's params); the server checks it first.
-    this.provider = new WebsocketProvider(syncServerUrl(), name, this.doc, {
+    // The provider puts the room name in its URL as it is: encoded, any name (`?`, `#`, `%`,
+    // `/`) arrives whole, and the server decodes it once.
+    this.provider = new WebsocketProvider(syncServerUrl(), encodeURIComponent(name), this.doc, {
       params: token ? { token } : {},
     });
 

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { DOC_NAME_MAX_LENGTH } from '../../shared/docName.ts';
+import { MAX_DOC_NAME_BYTES_CEILING } from '../../shared/docName.ts';
 import { MIN_SECRET_LENGTH, Role, type AccessClaims } from '../../shared/access.ts';
 
 /** Why a token was refused. The message is safe to show the client. */
@@ -15,7 +15,8 @@ const claimsSchema = z.object({
   doc: z
     .string()
     .min(1)
-    .max(DOC_NAME_MAX_LENGTH + 1),
+    // A name or a prefix and its `*`; UTF-16 units never outnumber UTF-8 bytes.
+    .max(MAX_DOC_NAME_BYTES_CEILING + 1),
   role: z.enum(Role),
   exp: z.number().int(),
 });

@@ -34,6 +34,8 @@ export interface AdmissionPolicy {
   connections: ConnectionLimiter;
   documents: OpenDocuments;
   maxLoadedDocuments: number;
+  /** Longest document name, in UTF-8 bytes. */
+  maxDocNameBytes: number;
   isShuttingDown(): boolean;
   logger: Logger;
 }
@@ -74,8 +76,7 @@ export async function admitConnection(
   } catch {
     return refuse(CloseCode.BadDocumentName, 'malformed request path');
   }
-  // The raw (undecoded) path: the name is decoded exactly once, by parseDocNameFromPath.
-  const parsed = parseDocNameFromPath(url.pathname.slice(SYNC_PATH_PREFIX.length));
+  const parsed = parseDocNameFromPath(rawDocName(handshake.path), policy.maxDocNameBytes);
   if (!parsed.ok) {
     policy.logger.info({ reason: parsed.reason }, 'refused a sync socket with a bad document name');
     return refuse(CloseCode.BadDocumentName, parsed.reason);
@@ -114,6 +115,17 @@ export async function admitConnection(
         });
   if (admission.kind === 'refused') policy.connections.release(remoteAddress);
   return admission;
+}
+
+/**
+ * Everything after `/sync/` up to the query, as sent: the room name may hold `/`
+ * (`playground/0/main`). Not `URL.pathname`, which would already have removed `.` and `..`
+ * segments (and `%2e%2e`) that the name rule refuses. Decoded exactly once, by
+ * parseDocNameFromPath.
+ */
+function rawDocName(path: string): string {
+  const query = path.indexOf('?');
+  return (query === -1 ? path : path.slice(0, query)).slice(SYNC_PATH_PREFIX.length);
 }
 
 /** The token from `?token=` (the y-websocket client's `params`) or a subprotocol. */

@@ -12,7 +12,12 @@ import {
   type ServerConfig,
   type ShareLink,
 } from '../../shared/api.ts';
-import { validateDocName } from '../../shared/docName.ts';
+import {
+  documentPath,
+  parseDocNameFromPath,
+  validateDocName,
+  type DocNameResult,
+} from '../../shared/docName.ts';
 import { UNTITLED } from '../../shared/documentModel.ts';
 import { covers, permit, type Authorizer } from '../access/authorize.ts';
 import { signToken } from '../access/TokenVerifier.ts';
@@ -42,6 +47,8 @@ interface AppDeps {
   tokenSecret: string | null;
   /** Asks the storage whether it answers (`/readyz`); absent when it always does. */
   probeStorage?: () => Promise<StorageHealth>;
+  /** Longest document name, in UTF-8 bytes. */
+  maxDocNameBytes: number;
 }
 
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
@@ -50,10 +57,25 @@ const MAX_API_BODY_BYTES = 16 * 1024;
 /** 96 random bits in URL-safe base64 (16 characters): unguessable, and a valid name. */
 const newDocumentName = () => randomBytes(12).toString('base64url');
 
-function checkedName(name: string): string {
-  const checked = validateDocName(name);
-  if (!checked.ok) throw new ApiError(400, 'bad_document_name', checked.reason);
-  return checked.name;
+/** The API's answer to a name the rule refuses (shared/docName.ts). */
+function checked(result: DocNameResult): string {
+  if (!result.ok) throw new ApiError(400, 'bad_document_name', result.reason);
+  return result.name;
+}
+
+const DOC_ROUTE_PREFIX = '/api/docs/';
+
+/**
+ * The name in `/api/docs/<name>[/…]`: one path segment, the name percent-encoded as the web
+ * client's encodeURIComponent sends it (`playground%2F0%2Fmain`), decoded exactly once, as the
+ * sync endpoint decodes. One segment, so that routes under a document
+ * (`/api/docs/<name>/export`) stay unambiguous for names holding `/`. Read from the raw URL,
+ * so no router decoding can come between.
+ */
+function nameInPath(url: string, maxBytes: number): string {
+  const rest = new URL(url).pathname.slice(DOC_ROUTE_PREFIX.length);
+  const slash = rest.indexOf('/');
+  return checked(parseDocNameFromPath(slash === -1 ? rest : rest.slice(0, slash), maxBytes));
 }
 
 const toSummary = (info: DocumentInfo): DocumentSummary => ({
@@ -69,8 +91,9 @@ const toSummary = (info: DocumentInfo): DocumentSummary => ({
  * sync endpoint are accepted beside it (transport/syncUpgrade.ts).
  */
 export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<CallerEnv> {
-  const { catalogue, logger, authorizer, registry } = deps;
+  const { catalogue, logger, authorizer, registry, maxDocNameBytes } = deps;
   const identify = identifyCaller(authorizer);
+  const checkedName = (name: string) => checked(validateDocName(name, maxDocNameBytes));
 
   app.get('/healthz', (c) => {
     if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
@@ -138,14 +161,11 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       // A named document someone else created meanwhile; a random name is 96 bits and never taken.
       throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
     }
-    return c.json(
-      { ...toSummary(info), url: `/d/${encodeURIComponent(name)}` } satisfies CreatedDocument,
-      201,
-    );
+    return c.json({ ...toSummary(info), url: documentPath(name) } satisfies CreatedDocument, 201);
   });
 
-  app.get('/api/docs/:doc', async (c) => {
-    const name = checkedName(c.req.param('doc'));
+  app.get(`${DOC_ROUTE_PREFIX}:doc`, async (c) => {
+    const name = nameInPath(c.req.url, maxDocNameBytes);
     const request = { kind: 'document', doc: name, role: Role.Read } as const;
     granted(await authorizer.authorize(tokenOf(c), request), request);
     const info = await catalogue.info(name);
@@ -153,8 +173,8 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     return c.json(toSummary(info));
   });
 
-  app.get('/api/docs/:doc/export', async (c) => {
-    const name = checkedName(c.req.param('doc'));
+  app.get(`${DOC_ROUTE_PREFIX}:doc/export`, async (c) => {
+    const name = nameInPath(c.req.url, maxDocNameBytes);
     const request = { kind: 'document', doc: name, role: Role.Read } as const;
     granted(await authorizer.authorize(tokenOf(c), request), request);
     const format = c.req.query('format') ?? ExportFormat.Html;
@@ -180,7 +200,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     return c.body(file.body);
   });
 
-  mountShare(app, identify, deps.tokenSecret);
+  mountShare(app, identify, deps.tokenSecret, checkedName);
 
   // WebSocket upgrades to /sync/* never reach Hono (see transport/syncUpgrade.ts); plain HTTP does.
   app.get('/sync/*', () => {
@@ -211,6 +231,7 @@ function mountShare(
   app: Hono<CallerEnv>,
   identify: MiddlewareHandler<CallerEnv>,
   secret: string | null,
+  checkedName: (name: string) => string,
 ): void {
   if (secret === null) {
     app.post('/api/share', () => {
@@ -232,7 +253,7 @@ function mountShare(
     return c.json({
       role: body.role,
       token,
-      url: `/d/${doc}?token=${token}`,
+      url: `${documentPath(doc)}?token=${token}`,
       expiresAt: new Date(Date.now() + body.ttlSeconds * 1000).toISOString(),
     } satisfies ShareLink);
   });

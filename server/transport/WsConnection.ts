@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import { CloseCode } from '../../shared/closeCodes.ts';
+import { CloseCode, isFinalCloseCode } from '../../shared/closeCodes.ts';
 import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import { admitConnection, type AdmissionPolicy, type Handshake } from '../access/admitConnection.ts';
 import type { Logger } from '../logger.ts';
@@ -9,6 +9,7 @@ import type { RoomConnection } from '../rooms/RoomConnection.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
 import { frameOnce } from './binaryFrame.ts';
 import type { Heartbeat } from './Heartbeat.ts';
+import type { RefusalMemory } from './RefusalMemory.ts';
 import { TokenBucket } from './TokenBucket.ts';
 
 /** What the transport needs of its connection to a room: hand it frames, say when it closed. */
@@ -30,6 +31,8 @@ export interface ConnectionDeps {
   admission: AdmissionPolicy;
   rooms: { join(doc: string, socket: RoomSocket, access: Access): Promise<RoomMembership> };
   heartbeat: Heartbeat;
+  /** Final refusals are noted, so that a client that repeats the handshake is refused over HTTP. */
+  refusals: Pick<RefusalMemory, 'remember'>;
   limits: ConnectionLimits;
   logger: Logger;
 }
@@ -153,6 +156,7 @@ export class WsConnection implements RoomSocket {
     const { deps } = this;
     const admission = await admitConnection(handshake, deps.admission);
     if (admission.kind === 'refused') {
+      if (isFinalCloseCode(admission.code)) deps.refusals.remember(handshake, admission);
       this.close(admission.code, admission.reason);
       return;
     }

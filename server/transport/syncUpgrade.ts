@@ -2,10 +2,16 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { SYNC_PATH_PREFIX, type Handshake } from '../access/admitConnection.ts';
+import type { HeldRefusals } from './HeldRefusals.ts';
+import type { RefusalMemory } from './RefusalMemory.ts';
 import { WsConnection, type ConnectionDeps } from './WsConnection.ts';
 
 interface SyncUpgradeOptions {
   connection: ConnectionDeps;
+  /** Handshakes refused for good recently: repeats are answered over HTTP (RefusalMemory.ts). */
+  refusals: Pick<RefusalMemory, 'recall'>;
+  /** Answers those repeats over HTTP, later each time. */
+  repeatAnswers: HeldRefusals;
   /** Take the client address from X-Forwarded-For. */
   trustProxy: boolean;
   /** ws answers 1009 above this; frames between MAX_MESSAGE_BYTES and it get our 4413. */
@@ -45,6 +51,16 @@ export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions):
         .map((p) => p.trim())
         .filter(Boolean),
     };
+    const repeated = options.refusals.recall(handshake);
+    if (repeated !== null) {
+      // Metrics hook (observability issue): count refused handshakes here, by code.
+      options.connection.logger.debug(
+        { address: handshake.remoteAddress, code: repeated.code },
+        'refused a repeated handshake before the upgrade',
+      );
+      options.repeatAnswers.answer(socket, repeated);
+      return;
+    }
     // handleUpgrade answers malformed handshakes (bad key, version, …) with a 400 itself.
     wss.handleUpgrade(
       request,

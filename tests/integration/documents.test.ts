@@ -51,7 +51,7 @@ describe('creating and naming documents', () => {
     const again = await post(JSON.stringify({ name: 'from-a-link' }));
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ error: { code: 'already_exists' } });
-    const bad = await post(JSON.stringify({ name: '.hidden' }));
+    const bad = await post(JSON.stringify({ name: 'bad\u0007name' }));
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'bad_document_name' } });
   });

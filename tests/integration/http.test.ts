@@ -57,7 +57,7 @@ describe('HTTP API', () => {
       error: { code: 'not_found', message: 'no document named "never-written"' },
     });
 
-    const bad = await get('/api/docs/.secret');
+    const bad = await get('/api/docs/bad%07name');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'bad_document_name' } });
   });
@@ -88,7 +88,7 @@ describe('HTTP API', () => {
     ServerConfig.parse(await (await get('/api/config')).json());
     const created = await get('/api/docs', { method: 'POST', body: '{"title":"Contract"}' });
     expect(CreatedDocument.parse(await created.json()).title).toBe('Contract');
-    ApiErrorBody.parse(await (await get('/api/docs/.bad')).json());
+    ApiErrorBody.parse(await (await get('/api/docs/bad%07')).json());
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {

@@ -35,6 +35,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUTH_SECRET: 'too short' })).toThrow(/AUTH_SECRET/);
   });
 
+  it('bounds document names at 512 bytes and remembers refusals for a minute unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ maxDocNameBytes: 512, repeatRefusalWindowMs: 60_000 });
+    expect(loadConfig({ MAX_DOC_NAME_BYTES: '1024', REPEAT_REFUSAL_WINDOW_MS: '0' })).toMatchObject({
+      maxDocNameBytes: 1024,
+      repeatRefusalWindowMs: 0,
+    });
+    // Below 128 bytes, names that were valid before issue 15 would be refused.
+    expect(() => loadConfig({ MAX_DOC_NAME_BYTES: '64' })).toThrow(/MAX_DOC_NAME_BYTES/);
+    expect(() => loadConfig({ MAX_DOC_NAME_BYTES: '100000' })).toThrow(/MAX_DOC_NAME_BYTES/);
+  });
+
   it('names every invalid setting in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);

@@ -43,6 +43,8 @@ interface Setup {
   received: number[][];
   joins: number;
   left: number;
+  /** Close codes of the refusals handed to the refusal memory. */
+  remembered: number[];
   /** Settles the pending token verification. */
   verified: ReturnType<typeof deferred<AccessClaims>>;
 }
@@ -61,6 +63,7 @@ function connect(): Setup {
     received: [],
     joins: 0,
     left: 0,
+    remembered: [],
     verified: deferred<AccessClaims>(),
   };
   const verifier = { verify: () => setup.verified.promise } as unknown as TokenVerifier;
@@ -70,6 +73,7 @@ function connect(): Setup {
     connections: setup.connections,
     documents: { loadedCount: 0, hasRoom: () => false },
     maxLoadedDocuments: 10,
+    maxDocNameBytes: 512,
     isShuttingDown: () => false,
     logger: silentLogger(),
   };
@@ -87,6 +91,7 @@ function connect(): Setup {
       },
     },
     heartbeat,
+    refusals: { remember: (_handshake, refusal) => setup.remembered.push(refusal.code) },
     limits: {
       maxMessageBytes: 1024,
       maxBufferedBytes: 1 << 20,
@@ -134,13 +139,14 @@ describe('a sync connection', () => {
     expect(connections.tryAcquire(ADDRESS)).toBe('ok');
   });
 
-  it('is closed with the refusal’s code, holding no slot', async () => {
+  it('is closed with the refusal’s code, holding no slot, and the final refusal is remembered', async () => {
     const setup = connect();
     setup.verified.resolve({ ...claims(hourFromNow()), doc: 'other' });
     await settle();
     expect(setup.ws.closes).toEqual([
       { code: CloseCode.Forbidden, reason: 'token is not for this document' },
     ]);
+    expect(setup.remembered).toEqual([CloseCode.Forbidden]);
     expect(setup.joins).toBe(0);
     expect(setup.connections.tryAcquire(ADDRESS)).toBe('ok');
   });
