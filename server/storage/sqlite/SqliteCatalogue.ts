@@ -9,6 +9,7 @@ interface DocumentRow {
   created_at: number;
   updated_at: number;
   bytes: number;
+  deleted_at: number | null;
 }
 
 const toInfo = (row: DocumentRow): DocumentInfo => ({
@@ -17,6 +18,7 @@ const toInfo = (row: DocumentRow): DocumentInfo => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   bytes: row.bytes,
+  deletedAt: row.deleted_at,
 });
 
 /**
@@ -26,6 +28,9 @@ const toInfo = (row: DocumentRow): DocumentInfo => ({
  */
 export class SqliteCatalogue implements DocCatalogue {
   private readonly selectAll: Database.Statement<[], DocumentRow>;
+  private readonly selectTrash: Database.Statement<[], DocumentRow>;
+  private readonly moveToTrash: Database.Statement<[number, string]>;
+  private readonly moveOutOfTrash: Database.Statement<[string]>;
   private readonly selectOne: Database.Statement<[string], DocumentRow>;
   private readonly updateTitle: Database.Statement<[string | null, string]>;
   private readonly createTransaction: (name: string, initial: NewDocument) => DocumentInfo | null;
@@ -36,8 +41,20 @@ export class SqliteCatalogue implements DocCatalogue {
     private readonly log: SqliteDocLog,
     private readonly clock: Clock,
   ) {
-    const listColumns = 'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes';
-    this.selectAll = db.prepare(`SELECT ${listColumns} FROM documents ORDER BY updated_at DESC, name`);
+    const listColumns =
+      'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes, deleted_at';
+    this.selectAll = db.prepare(
+      `SELECT ${listColumns} FROM documents WHERE deleted_at IS NULL ORDER BY updated_at DESC, name`,
+    );
+    this.selectTrash = db.prepare(
+      `SELECT ${listColumns} FROM documents WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, name`,
+    );
+    this.moveToTrash = db.prepare(
+      'UPDATE documents SET deleted_at = ? WHERE name = ? AND deleted_at IS NULL',
+    );
+    this.moveOutOfTrash = db.prepare(
+      'UPDATE documents SET deleted_at = NULL WHERE name = ? AND deleted_at IS NOT NULL',
+    );
     this.selectOne = db.prepare(`SELECT ${listColumns} FROM documents WHERE name = ?`);
     this.updateTitle = db.prepare('UPDATE documents SET title = ? WHERE name = ?');
     const insertDocument = db.prepare<[{ name: string; now: number; title: string | null; bytes: number }]>(`
@@ -78,6 +95,21 @@ export class SqliteCatalogue implements DocCatalogue {
     this.log.writePending();
     const row = this.selectOne.get(name);
     return row === undefined ? null : toInfo(row);
+  }
+
+  async listTrash(): Promise<DocumentInfo[]> {
+    this.log.writePending();
+    return this.selectTrash.all().map(toInfo);
+  }
+
+  async trash(name: string): Promise<boolean> {
+    this.log.writePending();
+    return this.moveToTrash.run(this.clock(), name).changes > 0;
+  }
+
+  async restore(name: string): Promise<boolean> {
+    this.log.writePending();
+    return this.moveOutOfTrash.run(name).changes > 0;
   }
 
   async setTitle(name: string, title: string | null): Promise<void> {

@@ -65,6 +65,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE updates_by_seq RENAME TO updates;
   CREATE UNIQUE INDEX updates_by_doc ON updates (doc, seq);
   `,
+  `
+  -- The trash: a deleted document keeps its row, log and snapshot until it is purged, so
+  -- that it can be restored. NULL: not deleted.
+  ALTER TABLE documents ADD COLUMN deleted_at INTEGER;
+  `,
 ];
 
 /**

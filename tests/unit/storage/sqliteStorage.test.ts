@@ -10,6 +10,7 @@ import { tempDataDir } from '../../helpers/server.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { docCatalogueContract } from './docCatalogueContract.ts';
 import { docLogContract } from './docLogContract.ts';
+import { docTrashContract } from './docTrashContract.ts';
 import { ManualClock } from './storageFixture.ts';
 
 const newFile = () => path.join(tempDataDir(), 'inkwell.db');
@@ -18,6 +19,7 @@ const openSqlite = (file = newFile(), clock?: Clock) =>
 
 docLogContract('SQLite', (clock) => openSqlite(newFile(), clock));
 docCatalogueContract('SQLite', (clock) => openSqlite(newFile(), clock));
+docTrashContract('SQLite', (clock) => openSqlite(newFile(), clock));
 
 describe('SQLite storage on disk', () => {
   it('keeps appends and snapshots across close and reopen', async () => {
@@ -89,7 +91,7 @@ describe('SQLite storage on disk', () => {
     await openSqlite(file).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
     db.close();
   });
 
