@@ -38,6 +38,7 @@ const envSchema = z.object({
   MAX_LOADED_DOCUMENTS: integer(1, 10_000_000).default(10_000),
   MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * 1024 * MiB).default(16 * MiB),
   PER_MESSAGE_DEFLATE: z.enum(['true', 'false']).default('false'),
+  TRASH_RETENTION_DAYS: integer(0, 36_500).default(30),
 });
 
 export interface Config {
@@ -79,6 +80,8 @@ export interface Config {
   maxLoadedDocuments: number;
   /** Unsent bytes after which a slow reader is closed (1013) instead of buffered. */
   maxBufferedBytes: number;
+  /** Days a deleted document stays in the trash before it is purged for good (0: at the next sweep). */
+  trashRetentionDays: number;
 }
 
 /** Thrown with a message naming every invalid variable. */
@@ -125,5 +128,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     maxLoadedDocuments: e.MAX_LOADED_DOCUMENTS,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    trashRetentionDays: e.TRASH_RETENTION_DAYS,
   };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { CloseCode } from '../shared/closeCodes.ts';
 import type { Config } from './config.ts';
+import { DocumentLifecycle } from './documents/DocumentLifecycle.ts';
 import { createApp } from './http/app.ts';
 import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
@@ -31,6 +32,9 @@ export interface RunningServer {
 }
 
 const DATABASE_FILE = 'inkwell.db';
+
+/** How often documents past the trash retention are purged. */
+const TRASH_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
@@ -59,7 +63,16 @@ export async function startServer(
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
     observers: [mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' }))],
+    isDeleted: async (name) => ((await storage.catalogue.info(name))?.deletedAt ?? null) !== null,
   });
+  const lifecycle = new DocumentLifecycle({
+    log: storage.log,
+    catalogue: storage.catalogue,
+    rooms: registry,
+    retentionDays: config.trashRetentionDays,
+    logger: logger.child({ component: 'trash' }),
+  });
+  lifecycle.startSweeping(TRASH_SWEEP_INTERVAL_MS);
   const verifier =
     config.authSecret === null
       ? null
@@ -79,6 +92,8 @@ export async function startServer(
     clientDir: CLIENT_DIST_DIR,
     authorizer,
     tokenSecret: config.authSecret,
+    lifecycle,
+    trashRetentionDays: config.trashRetentionDays,
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -121,6 +136,7 @@ export async function startServer(
       shuttingDown = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       heartbeat.stop();
+      lifecycle.stop();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       await storage.close();
       for (const client of wss.clients) client.terminate();

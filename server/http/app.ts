@@ -17,10 +17,12 @@ import { UNTITLED } from '../../shared/documentModel.ts';
 import { covers, permit, type Authorizer } from '../access/authorize.ts';
 import { signToken } from '../access/TokenVerifier.ts';
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
+import type { DocumentLifecycle } from '../documents/DocumentLifecycle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
+import { mountDocumentActions } from './documentActions.ts';
 import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
@@ -35,6 +37,8 @@ interface AppDeps {
   authorizer: Authorizer;
   /** The HS256 secret share links are signed with; null when auth is off. */
   tokenSecret: string | null;
+  lifecycle: DocumentLifecycle;
+  trashRetentionDays: number;
 }
 
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
@@ -133,7 +137,19 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     granted(await authorizer.authorize(tokenOf(c), request), request);
     const info = await catalogue.info(name);
     if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
+    // 410, not 404: the web app shows "This document was deleted" (and Restore), not "Create it".
+    if (info.deletedAt !== null) throw new ApiError(410, 'deleted', `"${name}" is in the trash`);
     return c.json(toSummary(info));
+  });
+
+  mountDocumentActions(app, {
+    catalogue,
+    lifecycle: deps.lifecycle,
+    retentionDays: deps.trashRetentionDays,
+    identify,
+    checkedName,
+    toSummary,
+    newName: (prefix) => `${prefix}${newDocumentName()}`,
   });
 
   mountShare(app, identify, deps.tokenSecret);

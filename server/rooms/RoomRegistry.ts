@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import { DocumentDeletedError } from './DocumentDeletedError.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import { Room } from './Room.ts';
 import type { ConnectionAccess, RoomConnection } from './RoomConnection.ts';
@@ -12,6 +13,8 @@ interface RoomRegistryOptions {
   maxDocumentBytes: number;
   /** What follows each room's document from outside (e.g. the title mirror). */
   observers?: readonly RoomObserverFactory[];
+  /** True when the document is in the trash: joins are refused (DocumentDeletedError). */
+  isDeleted?: (name: string) => Promise<boolean>;
 }
 
 /**
@@ -54,6 +57,7 @@ export class RoomRegistry {
 
   /** Connects a socket to a document, loading the document first if needed. */
   async join(name: string, socket: RoomSocket, access: ConnectionAccess): Promise<RoomConnection> {
+    if (await this.options.isDeleted?.(name)) throw new DocumentDeletedError(`"${name}" was deleted`);
     for (;;) {
       const room = await this.load(name);
       // The room may have been unloaded between the load resolving and now; load again.
@@ -68,6 +72,17 @@ export class RoomRegistry {
     const rooms = [...this.loaded.values()];
     for (const room of rooms) room.closeConnections(code, reason);
     await Promise.all(rooms.map((room) => this.unload(room, { force: true })));
+  }
+
+  /**
+   * Closes a document's connections with `code` and unloads its room, if it is in memory.
+   * Resolves once its pending appends are committed: the caller may then delete it.
+   */
+  async evict(name: string, code: number, reason: string): Promise<void> {
+    const room = await this.loads.get(name)?.catch(() => null);
+    if (room === undefined || room === null || room.isDestroyed) return;
+    room.closeConnections(code, reason);
+    await this.unload(room, { force: true });
   }
 
   /** Resolves once every unload under way has finished, whether or not it dropped its room. */

@@ -4,6 +4,7 @@ import { CloseCode } from '../../shared/closeCodes.ts';
 import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import { admitConnection, type AdmissionPolicy, type Handshake } from '../access/admitConnection.ts';
 import type { Logger } from '../logger.ts';
+import { DocumentDeletedError } from '../rooms/DocumentDeletedError.ts';
 import type { ConnectionAccess, RoomConnection } from '../rooms/RoomConnection.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
 import { frameOnce } from './binaryFrame.ts';
@@ -165,8 +166,9 @@ export class WsConnection implements RoomSocket {
     let session: RoomMembership;
     try {
       session = await deps.rooms.join(admission.doc, this, admission.access);
-    } catch {
-      this.close(CloseCode.InternalError, 'could not load the document');
+    } catch (error) {
+      if (error instanceof DocumentDeletedError) this.close(CloseCode.DocumentDeleted, error.message);
+      else this.close(CloseCode.InternalError, 'could not load the document');
       return;
     }
     if (this.closed) {
