@@ -6,12 +6,16 @@ import type {
   CreateDocumentRequest,
   DocumentList,
   DocumentSummary,
+  DuplicateRequest,
+  PurgeResult,
   ServerConfig,
   ShareLink,
   ShareRequest,
+  TrashedDocument,
+  TrashList,
 } from '../shared/api.ts';
 
-export type { DocumentSummary };
+export type { DocumentSummary, TrashedDocument };
 
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
@@ -32,6 +36,7 @@ async function request<T>(path: string, init?: RequestInit, token?: string | nul
   } catch {
     throw new ApiRequestError(0, 'The server cannot be reached. Check your connection.');
   }
+  // A 204 (purge) has no body.
   const body = (await response.json().catch(() => null)) as unknown;
   if (!response.ok) {
     const error = (body as Partial<ApiErrorBody> | null)?.error;
@@ -40,7 +45,7 @@ async function request<T>(path: string, init?: RequestInit, token?: string | nul
   return body as T;
 }
 
-const post = (body: CreateDocumentRequest | ShareRequest): RequestInit => ({
+const post = (body: CreateDocumentRequest | ShareRequest | DuplicateRequest): RequestInit => ({
   method: 'POST',
   body: JSON.stringify(body),
 });
@@ -72,4 +77,35 @@ export async function findDocument(name: string, token: string | null): Promise<
 /** Mints a link to a document (auth mode, with a write token). */
 export function createShareLink(doc: string, role: Role, token: string): Promise<ShareLink> {
   return request('/api/share', post({ doc, role }), token);
+}
+
+const docPath = (name: string) => `/api/docs/${encodeURIComponent(name)}`;
+
+/** Moves a document to the trash. */
+export function deleteDocument(name: string, token: string | null): Promise<TrashedDocument> {
+  return request(docPath(name), { method: 'DELETE' }, token);
+}
+
+/** Takes a document out of the trash. */
+export function restoreDocument(name: string, token: string | null): Promise<DocumentSummary> {
+  return request(`${docPath(name)}/restore`, { method: 'POST' }, token);
+}
+
+/** Copies a document ("Copy of …") under a fresh name. */
+export function duplicateDocument(name: string, token: string | null): Promise<CreatedDocument> {
+  return request(`${docPath(name)}/duplicate`, post({}), token);
+}
+
+export function listTrash(token: string | null): Promise<TrashList> {
+  return request('/api/trash', undefined, token);
+}
+
+/** Deletes a document in the trash for good. */
+export async function purgeDocument(name: string, token: string | null): Promise<void> {
+  await request(`/api/trash/${encodeURIComponent(name)}`, { method: 'DELETE' }, token);
+}
+
+/** Deletes every document in the trash for good. */
+export function emptyTrash(token: string | null): Promise<PurgeResult> {
+  return request('/api/trash', { method: 'DELETE' }, token);
 }

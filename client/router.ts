@@ -1,10 +1,12 @@
 import { useSyncExternalStore } from 'react';
 
-/** The app's routes. The server answers `/` and `/d/*` with the same page. */
-export type Route = { page: 'home' } | { page: 'document'; name: string } | { page: 'not-found' };
+/** The app's routes. The server answers `/`, `/trash` and `/d/*` with the same page. */
+export type Route =
+  { page: 'home' } | { page: 'trash' } | { page: 'document'; name: string } | { page: 'not-found' };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' };
+  if (pathname === '/trash' || pathname === '/trash/') return { page: 'trash' };
   const match = /^\/d\/([^/]+)\/?$/.exec(pathname);
   if (match) {
     try {

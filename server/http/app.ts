@@ -92,6 +92,13 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     }),
   );
 
+  // API answers describe live state. Without this, Chromium reuses a cached 410 for a
+  // document restored since (410 is cacheable by default).
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
   app.get('/api/config', (c) => c.json({ auth: authorizer.tokensRequired } satisfies ServerConfig));
 
   app.get('/api/docs', identify, async (c) => {
