@@ -7,6 +7,7 @@ import type {
   DocumentList,
   DocumentSummary,
   DuplicateRequest,
+  Presence,
   PurgeResult,
   ServerConfig,
   ShareLink,
@@ -108,4 +109,9 @@ export async function purgeDocument(name: string, token: string | null): Promise
 /** Deletes every document in the trash for good. */
 export function emptyTrash(token: string | null): Promise<PurgeResult> {
   return request('/api/trash', { method: 'DELETE' }, token);
+}
+
+/** Who is in each document right now. */
+export function fetchPresence(token: string | null): Promise<Presence> {
+  return request('/api/presence', undefined, token);
 }

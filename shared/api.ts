@@ -85,3 +85,11 @@ export const DuplicateRequest = z
   .object({ title: z.string().trim().max(TITLE_MAX_LENGTH).optional() })
   .strict();
 export type DuplicateRequest = z.input<typeof DuplicateRequest>;
+
+/** Someone in a document right now (from its awareness): the name and colour others see. */
+export const PresentPerson = z.object({ id: z.string(), name: z.string(), color: z.string() });
+export type PresentPerson = z.infer<typeof PresentPerson>;
+
+/** `GET /api/presence`: who is in each document the caller may see, for documents with anyone. */
+export const Presence = z.object({ documents: z.record(z.string(), z.array(PresentPerson)) });
+export type Presence = z.infer<typeof Presence>;

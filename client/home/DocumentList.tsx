@@ -5,7 +5,10 @@ import { homeToken, roleOf } from '../accessTokens.ts';
 import { createDocument, listDocuments, type DocumentSummary } from '../api.ts';
 import { documentPath, navigate } from '../router.ts';
 import { ThemeToggle } from '../theme.tsx';
+import type { PresentPerson } from '../../shared/api.ts';
 import { DocumentRowActions, ListNoticeBar, type ListNotice } from './DocumentRowActions.tsx';
+import { PresentPeople } from './PresentPeople.tsx';
+import { usePresence } from './usePresence.ts';
 
 const relativeTime = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
@@ -70,6 +73,7 @@ export function DocumentList({ auth }: { auth: boolean }) {
   // A delete, an undo or a failure: shown above the list, which is then loaded again.
   const [notice, setNotice] = useState<ListNotice | null>(null);
   const onChanged = canCreate ? setNotice : null;
+  const present = usePresence(token, canList);
 
   useEffect(() => {
     document.title = 'Documents · Inkwell';
@@ -177,6 +181,7 @@ export function DocumentList({ auth }: { auth: boolean }) {
               query={query}
               token={token}
               onChanged={onChanged}
+              present={present}
             />
           </>
         )}
@@ -190,10 +195,12 @@ function DocumentRows({
   query,
   token,
   onChanged,
+  present,
 }: {
   documents: DocumentSummary[];
   query: string;
   token: string | null;
+  present: Readonly<Record<string, PresentPerson[]>>;
   /** Null for viewers, who get no row actions. */
   onChanged: ((notice: ListNotice) => void) | null;
 }) {
@@ -212,6 +219,7 @@ function DocumentRows({
             }}
           >
             <span className="doc-list-title">{doc.title ?? UNTITLED}</span>
+            <PresentPeople people={present[doc.name] ?? []} />
             <time
               className="doc-list-time"
               dateTime={doc.updatedAt}

@@ -9,6 +9,7 @@ import {
   type CreatedDocument,
   type DocumentList,
   type DocumentSummary,
+  type Presence,
   type ServerConfig,
   type ShareLink,
 } from '../../shared/api.ts';
@@ -106,6 +107,12 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     const documents = await catalogue.list();
     const visible = documents.filter((d) => covers(caller, d.name));
     return c.json({ documents: visible.map(toSummary) } satisfies DocumentList);
+  });
+
+  app.get('/api/presence', identify, (c) => {
+    const caller = callerOf(c);
+    const present = [...registry.presence()].filter(([name]) => covers(caller, name));
+    return c.json({ documents: Object.fromEntries(present) } satisfies Presence);
   });
 
   app.post('/api/docs', identify, jsonBody(CreateDocumentRequest), async (c) => {

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import type { PresentPerson } from './AwarenessRelay.ts';
 import { DocumentDeletedError } from './DocumentDeletedError.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import { Room } from './Room.ts';
@@ -48,6 +49,16 @@ export class RoomRegistry {
     let count = 0;
     for (const room of this.loaded.values()) count += room.connectionCount;
     return count;
+  }
+
+  /** Who is in each loaded document that has anyone in it. */
+  presence(): Map<string, PresentPerson[]> {
+    const present = new Map<string, PresentPerson[]>();
+    for (const [name, room] of this.loaded) {
+      const people = room.people();
+      if (people.length > 0) present.set(name, people);
+    }
+    return present;
   }
 
   /** True when the document is in memory or being loaded. */

@@ -42,6 +42,10 @@ describe('the trash in Chromium', () => {
     // Someone deletes it from the home page while Ada has it open: her session ends for good.
     const grace = await suite.person('Grace');
     await grace.page.goto(suite.server.url);
+    // The list shows, live, who is in each document.
+    const row = grace.page.locator('.doc-list li', { hasText: 'Holiday plan' });
+    await row.locator('.avatar[title="Ada"]').waitFor();
+    await grace.page.screenshot({ path: `${ARTIFACTS}/home-presence.png` });
     await grace.page.getByRole('button', { name: 'Delete Holiday plan' }).click();
     await grace.page.getByRole('status').filter({ hasText: 'Moved “Holiday plan” to the trash' }).waitFor();
     await expect
