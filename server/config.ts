@@ -39,6 +39,7 @@ const envSchema = z.object({
   MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * 1024 * MiB).default(16 * MiB),
   PER_MESSAGE_DEFLATE: z.enum(['true', 'false']).default('false'),
   TRASH_RETENTION_DAYS: integer(0, 36_500).default(30),
+  MAX_IMAGE_BYTES: integer(1024, 1024 * MiB).default(10 * MiB),
 });
 
 export interface Config {
@@ -82,6 +83,8 @@ export interface Config {
   maxBufferedBytes: number;
   /** Days a deleted document stays in the trash before it is purged for good (0: at the next sweep). */
   trashRetentionDays: number;
+  /** Uploaded images above this size are refused (413). */
+  maxImageBytes: number;
 }
 
 /** Thrown with a message naming every invalid variable. */
@@ -129,5 +132,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxLoadedDocuments: e.MAX_LOADED_DOCUMENTS,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     trashRetentionDays: e.TRASH_RETENTION_DAYS,
+    maxImageBytes: e.MAX_IMAGE_BYTES,
   };
 }

@@ -68,6 +68,7 @@ export async function startServer(
   const lifecycle = new DocumentLifecycle({
     log: storage.log,
     catalogue: storage.catalogue,
+    blobs: storage.blobs,
     rooms: registry,
     retentionDays: config.trashRetentionDays,
     logger: logger.child({ component: 'trash' }),
@@ -94,6 +95,8 @@ export async function startServer(
     tokenSecret: config.authSecret,
     lifecycle,
     trashRetentionDays: config.trashRetentionDays,
+    blobs: storage.blobs,
+    maxImageBytes: config.maxImageBytes,
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {

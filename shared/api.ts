@@ -93,3 +93,12 @@ export type PresentPerson = z.infer<typeof PresentPerson>;
 /** `GET /api/presence`: who is in each document the caller may see, for documents with anyone. */
 export const Presence = z.object({ documents: z.record(z.string(), z.array(PresentPerson)) });
 export type Presence = z.infer<typeof Presence>;
+
+/** `POST /api/docs/:doc/images` answer (201): where the image is served, and what it is. */
+export const UploadedImage = z.object({
+  hash: z.string(),
+  type: z.string(),
+  bytes: z.number(),
+  url: z.string(),
+});
+export type UploadedImage = z.infer<typeof UploadedImage>;

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { TITLE_TEXT } from '../../shared/documentModel.ts';
 import type { Logger } from '../logger.ts';
+import type { BlobStore } from '../storage/BlobStore.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import type { Clock } from '../storage/Storage.ts';
@@ -16,6 +17,8 @@ interface LoadedRooms {
 interface LifecycleDeps {
   log: DocLog;
   catalogue: DocCatalogue;
+  /** Images: a purge frees those no other document references. */
+  blobs?: Pick<BlobStore, 'releaseDocument' | 'copyReferences'>;
   rooms: LoadedRooms;
   /** Days a document stays in the trash before `purgeExpired` deletes it. */
   retentionDays: number;
@@ -59,7 +62,9 @@ export class DocumentLifecycle {
     if (info?.deletedAt == null) return false;
     // A room that slipped in between trash and now must not append after the delete.
     await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DELETED_REASON);
-    return this.deps.catalogue.delete(name);
+    const deleted = await this.deps.catalogue.delete(name);
+    await this.deps.blobs?.releaseDocument(name);
+    return deleted;
   }
 
   /** Purges every document in the trash (the caller filters what it may see). */
@@ -112,7 +117,10 @@ export class DocumentLifecycle {
         text.delete(0, text.length);
         text.insert(0, title);
       });
-      return await catalogue.create(copy, { title, content: Y.encodeStateAsUpdate(doc) });
+      const created = await catalogue.create(copy, { title, content: Y.encodeStateAsUpdate(doc) });
+      // The copy shows the same images: they must outlive a purge of the original.
+      if (created !== null) await this.deps.blobs?.copyReferences(source, copy);
+      return created;
     } finally {
       doc.destroy();
     }

@@ -21,9 +21,11 @@ import { newDocumentUpdate } from '../rooms/documentTitle.ts';
 import type { DocumentLifecycle } from '../documents/DocumentLifecycle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
+import type { BlobStore } from '../storage/BlobStore.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
 import { mountDocumentActions } from './documentActions.ts';
+import { isImageUpload, mountImageRoutes } from './imageRoutes.ts';
 import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
@@ -40,6 +42,9 @@ interface AppDeps {
   tokenSecret: string | null;
   lifecycle: DocumentLifecycle;
   trashRetentionDays: number;
+  /** Uploaded images; without it, uploads answer 501. */
+  blobs: BlobStore | undefined;
+  maxImageBytes: number;
 }
 
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
@@ -79,19 +84,14 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     });
   });
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_API_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'body_too_large',
-          `request bodies are limited to ${MAX_API_BODY_BYTES} bytes`,
-        );
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: MAX_API_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'body_too_large', `request bodies are limited to ${MAX_API_BODY_BYTES} bytes`);
+    },
+  });
+  // Image uploads have their own, larger limit (imageRoutes.ts).
+  app.use('/api/*', (c, next) => (isImageUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
 
   // API answers describe live state. Without this, Chromium reuses a cached 410 for a
   // document restored since (410 is cacheable by default).
@@ -165,6 +165,14 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     toSummary,
     newName: (prefix) => `${prefix}${newDocumentName()}`,
   });
+
+  if (deps.blobs !== undefined) {
+    mountImageRoutes(app, { blobs: deps.blobs, maxImageBytes: deps.maxImageBytes, identify, checkedName });
+  } else {
+    app.post('/api/docs/:doc/images', () => {
+      throw new ApiError(501, 'no_blob_store', 'this storage backend does not store images yet');
+    });
+  }
 
   mountShare(app, identify, deps.tokenSecret);
 

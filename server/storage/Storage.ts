@@ -1,3 +1,4 @@
+import type { BlobStore } from './BlobStore.ts';
 import type { DocCatalogue } from './DocCatalogue.ts';
 import type { DocLog } from './DocLog.ts';
 
@@ -11,6 +12,8 @@ export type Clock = () => number;
 export interface Storage {
   readonly log: DocLog;
   readonly catalogue: DocCatalogue;
+  /** Uploaded images; a backend without it (not yet) refuses uploads with 501. */
+  readonly blobs?: BlobStore;
   /** Commits what is pending and releases the backend; later calls reject. */
   close(): Promise<void>;
 }
