@@ -14,6 +14,7 @@ import type {
   ShareRequest,
   TrashedDocument,
   TrashList,
+  UploadedImage,
 } from '../shared/api.ts';
 
 export type { DocumentSummary, TrashedDocument };
@@ -114,4 +115,20 @@ export function emptyTrash(token: string | null): Promise<PurgeResult> {
 /** Who is in each document right now. */
 export function fetchPresence(token: string | null): Promise<Presence> {
   return request('/api/presence', undefined, token);
+}
+
+/** Uploads an image for a document; the server decides its type from the bytes. */
+export async function uploadImage(doc: string, file: Blob, token: string | null): Promise<UploadedImage> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  let response: Response;
+  try {
+    response = await fetch(`${docPath(doc)}/images`, { method: 'POST', body: file, headers });
+  } catch {
+    throw new ApiRequestError(0, 'The image could not be uploaded: the server cannot be reached.');
+  }
+  const body = (await response.json().catch(() => null)) as (UploadedImage & Partial<ApiErrorBody>) | null;
+  if (!response.ok) {
+    throw new ApiRequestError(response.status, body?.error?.message ?? `HTTP ${response.status}`);
+  }
+  return body!;
 }
