@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { serverConfig } from './api.ts';
 import { DocumentList } from './home/DocumentList.tsx';
+import { TrashPage } from './home/TrashPage.tsx';
 import { UpdateBanner } from './offline/UpdateBanner.tsx';
 import { navigate, parseRoute, usePathname } from './router.ts';
 
@@ -41,6 +42,8 @@ function Page() {
   switch (route.page) {
     case 'home':
       return <DocumentList auth={auth} />;
+    case 'trash':
+      return <TrashPage auth={auth} />;
     case 'document':
       // Keyed by name: another document gets a fresh session and editor.
       return (

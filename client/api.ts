@@ -6,12 +6,18 @@ import type {
   CreateDocumentRequest,
   DocumentList,
   DocumentSummary,
+  DuplicateRequest,
+  Presence,
+  PurgeResult,
   ServerConfig,
   ShareLink,
   ShareRequest,
+  TrashedDocument,
+  TrashList,
+  UploadedImage,
 } from '../shared/api.ts';
 
-export type { DocumentSummary };
+export type { DocumentSummary, TrashedDocument };
 
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
@@ -32,6 +38,7 @@ async function request<T>(path: string, init?: RequestInit, token?: string | nul
   } catch {
     throw new ApiRequestError(0, 'The server cannot be reached. Check your connection.');
   }
+  // A 204 (purge) has no body.
   const body = (await response.json().catch(() => null)) as unknown;
   if (!response.ok) {
     const error = (body as Partial<ApiErrorBody> | null)?.error;
@@ -40,7 +47,7 @@ async function request<T>(path: string, init?: RequestInit, token?: string | nul
   return body as T;
 }
 
-const post = (body: CreateDocumentRequest | ShareRequest): RequestInit => ({
+const post = (body: CreateDocumentRequest | ShareRequest | DuplicateRequest): RequestInit => ({
   method: 'POST',
   body: JSON.stringify(body),
 });
@@ -72,4 +79,56 @@ export async function findDocument(name: string, token: string | null): Promise<
 /** Mints a link to a document (auth mode, with a write token). */
 export function createShareLink(doc: string, role: Role, token: string): Promise<ShareLink> {
   return request('/api/share', post({ doc, role }), token);
+}
+
+const docPath = (name: string) => `/api/docs/${encodeURIComponent(name)}`;
+
+/** Moves a document to the trash. */
+export function deleteDocument(name: string, token: string | null): Promise<TrashedDocument> {
+  return request(docPath(name), { method: 'DELETE' }, token);
+}
+
+/** Takes a document out of the trash. */
+export function restoreDocument(name: string, token: string | null): Promise<DocumentSummary> {
+  return request(`${docPath(name)}/restore`, { method: 'POST' }, token);
+}
+
+/** Copies a document ("Copy of …") under a fresh name. */
+export function duplicateDocument(name: string, token: string | null): Promise<CreatedDocument> {
+  return request(`${docPath(name)}/duplicate`, post({}), token);
+}
+
+export function listTrash(token: string | null): Promise<TrashList> {
+  return request('/api/trash', undefined, token);
+}
+
+/** Deletes a document in the trash for good. */
+export async function purgeDocument(name: string, token: string | null): Promise<void> {
+  await request(`/api/trash/${encodeURIComponent(name)}`, { method: 'DELETE' }, token);
+}
+
+/** Deletes every document in the trash for good. */
+export function emptyTrash(token: string | null): Promise<PurgeResult> {
+  return request('/api/trash', { method: 'DELETE' }, token);
+}
+
+/** Who is in each document right now. */
+export function fetchPresence(token: string | null): Promise<Presence> {
+  return request('/api/presence', undefined, token);
+}
+
+/** Uploads an image for a document; the server decides its type from the bytes. */
+export async function uploadImage(doc: string, file: Blob, token: string | null): Promise<UploadedImage> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  let response: Response;
+  try {
+    response = await fetch(`${docPath(doc)}/images`, { method: 'POST', body: file, headers });
+  } catch {
+    throw new ApiRequestError(0, 'The image could not be uploaded: the server cannot be reached.');
+  }
+  const body = (await response.json().catch(() => null)) as (UploadedImage & Partial<ApiErrorBody>) | null;
+  if (!response.ok) {
+    throw new ApiRequestError(response.status, body?.error?.message ?? `HTTP ${response.status}`);
+  }
+  return body!;
 }

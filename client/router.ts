@@ -3,11 +3,13 @@ import { documentPath } from '../shared/docName.ts';
 
 export { documentPath };
 
-/** The app's routes. The server answers `/` and `/d/*` with the same page. */
-export type Route = { page: 'home' } | { page: 'document'; name: string } | { page: 'not-found' };
+/** The app's routes. The server answers `/`, `/trash` and `/d/*` with the same page. */
+export type Route =
+  { page: 'home' } | { page: 'trash' } | { page: 'document'; name: string } | { page: 'not-found' };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' };
+  if (pathname === '/trash' || pathname === '/trash/') return { page: 'trash' };
   // The whole rest of the path is the name, decoded once: links made here encode `/` as %2F,
   // but a hand-typed `/d/playground/0/main` names the same document. One trailing `/` is
   // dropped as before (a name that ends in `/` is reached as `%2F`).

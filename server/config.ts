@@ -48,6 +48,8 @@ const envSchema = z.object({
   // At least 128: every name valid before issue 15 (128 ASCII characters) stays valid.
   MAX_DOC_NAME_BYTES: integer(128, MAX_DOC_NAME_BYTES_CEILING).default(DEFAULT_MAX_DOC_NAME_BYTES),
   REPEAT_REFUSAL_WINDOW_MS: integer(0, 3_600_000).default(60_000),
+  TRASH_RETENTION_DAYS: integer(0, 36_500).default(30),
+  MAX_IMAGE_BYTES: integer(1024, 1024 * MiB).default(10 * MiB),
 });
 
 export interface Config {
@@ -99,6 +101,10 @@ export interface Config {
    * off (transport/RefusalMemory.ts). 0 turns it off.
    */
   repeatRefusalWindowMs: number;
+  /** Days a deleted document stays in the trash before it is purged for good (0: at the next sweep). */
+  trashRetentionDays: number;
+  /** Uploaded images above this size are refused (413). */
+  maxImageBytes: number;
 }
 
 export interface DatabaseConfig {
@@ -161,5 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : null,
     maxDocNameBytes: e.MAX_DOC_NAME_BYTES,
     repeatRefusalWindowMs: e.REPEAT_REFUSAL_WINDOW_MS,
+    trashRetentionDays: e.TRASH_RETENTION_DAYS,
+    maxImageBytes: e.MAX_IMAGE_BYTES,
   };
 }

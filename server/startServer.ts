@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { CloseCode } from '../shared/closeCodes.ts';
 import type { Config } from './config.ts';
+import { DocumentLifecycle } from './documents/DocumentLifecycle.ts';
 import { createApp } from './http/app.ts';
 import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
@@ -37,6 +38,9 @@ export interface RunningServer {
  */
 const REMEMBERED_REFUSALS = 10_000;
 
+/** How often documents past the trash retention are purged. */
+const TRASH_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
 /**
  * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
  * directory below the root both as source (`server/`) and compiled (`dist/server.js`).
@@ -52,7 +56,17 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
     observers: [mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' }))],
+    isDeleted: async (name) => ((await storage.catalogue.info(name))?.deletedAt ?? null) !== null,
   });
+  const lifecycle = new DocumentLifecycle({
+    log: storage.log,
+    catalogue: storage.catalogue,
+    blobs: storage.blobs,
+    rooms: registry,
+    retentionDays: config.trashRetentionDays,
+    logger: logger.child({ component: 'trash' }),
+  });
+  lifecycle.startSweeping(TRASH_SWEEP_INTERVAL_MS);
   const verifier =
     config.authSecret === null
       ? null
@@ -75,6 +89,10 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     tokenSecret: config.authSecret,
     probeStorage: storage.probe?.bind(storage),
     maxDocNameBytes: config.maxDocNameBytes,
+    lifecycle,
+    trashRetentionDays: config.trashRetentionDays,
+    blobs: storage.blobs,
+    maxImageBytes: config.maxImageBytes,
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -126,6 +144,7 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
       shuttingDown = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       heartbeat.stop();
+      lifecycle.stop();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       await storage.close();
       for (const client of wss.clients) client.terminate();

@@ -67,3 +67,38 @@ export type ShareLink = z.infer<typeof ShareLink>;
 /** The body of every error answer: `{ "error": { "code", "message" } }`. */
 export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+/** A document in the trash: when it was deleted and when it will be purged for good. */
+export const TrashedDocument = DocumentSummary.extend({ deletedAt: z.string(), purgeAt: z.string() });
+export type TrashedDocument = z.infer<typeof TrashedDocument>;
+
+/** `GET /api/trash`: the deleted documents the caller may see, most recently deleted first. */
+export const TrashList = z.object({ documents: z.array(TrashedDocument), retentionDays: z.number() });
+export type TrashList = z.infer<typeof TrashList>;
+
+/** `DELETE /api/trash` answer (empty the trash): how many documents were purged. */
+export const PurgeResult = z.object({ purged: z.number() });
+export type PurgeResult = z.infer<typeof PurgeResult>;
+
+/** `POST /api/docs/:doc/duplicate` body: the copy's title (default "Copy of <title>"). */
+export const DuplicateRequest = z
+  .object({ title: z.string().trim().max(TITLE_MAX_LENGTH).optional() })
+  .strict();
+export type DuplicateRequest = z.input<typeof DuplicateRequest>;
+
+/** Someone in a document right now (from its awareness): the name and colour others see. */
+export const PresentPerson = z.object({ id: z.string(), name: z.string(), color: z.string() });
+export type PresentPerson = z.infer<typeof PresentPerson>;
+
+/** `GET /api/presence`: who is in each document the caller may see, for documents with anyone. */
+export const Presence = z.object({ documents: z.record(z.string(), z.array(PresentPerson)) });
+export type Presence = z.infer<typeof Presence>;
+
+/** `POST /api/docs/:doc/images` answer (201): where the image is served, and what it is. */
+export const UploadedImage = z.object({
+  hash: z.string(),
+  type: z.string(),
+  bytes: z.number(),
+  url: z.string(),
+});
+export type UploadedImage = z.infer<typeof UploadedImage>;

@@ -20,6 +20,11 @@ export const CloseCode = {
   Unauthorized: 4401,
   /** Valid token, but not for this document or role. */
   Forbidden: 4403,
+  /**
+   * The document is in the trash: final, so that a client holding a copy (IndexedDB, an
+   * open tab) does not write it back. Restoring it lets clients connect again.
+   */
+  DocumentDeleted: 4410,
   /** A frame exceeded the server's message size limit. */
   MessageTooBig: 4413,
   /** A frame could not be decoded, or carried an invalid Yjs update. */

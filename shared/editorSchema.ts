@@ -27,6 +27,24 @@ const SafeLink = Link.extend({
 });
 
 /**
+ * Images carry an upload id while their upload is in flight: the node is inserted at once,
+ * without src, so every collaborator sees the placeholder resolve when the src arrives.
+ */
+const UploadableImage = Image.extend({
+  addAttributes() {
+    return {
+      ...this.parent?.(),
+      uploadId: {
+        default: null,
+        parseHTML: (element: HTMLElement) => element.getAttribute('data-upload-id'),
+        renderHTML: (attributes: { uploadId?: string | null }) =>
+          attributes.uploadId ? { 'data-upload-id': attributes.uploadId } : {},
+      },
+    };
+  },
+});
+
+/**
  * What a document can hold: the one list of nodes and marks, used by the editor in the
  * browser and by anything on the server that renders or reads documents. A node the
  * schema lacks is dropped silently on paste (issue 16: a pasted table became plain text),
@@ -45,6 +63,6 @@ export function documentExtensions(): AnyExtension[] {
     TaskList,
     TaskItem.configure({ nested: true }),
     // Pasted data: URLs would put whole image files into the document's history.
-    Image.configure({ allowBase64: false }),
+    UploadableImage.configure({ allowBase64: false }),
   ];
 }

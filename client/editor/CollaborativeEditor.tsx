@@ -12,6 +12,9 @@ import { TabKeys } from './extensions/TabKeys.ts';
 import { TaskListShortcut } from './extensions/TaskListShortcut.ts';
 import { LinkPopover } from './LinkPopover.tsx';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
+import { tokenFor } from '../accessTokens.ts';
+import { ImageDrop } from './extensions/ImageDrop.ts';
+import { insertImages } from './imageUpload.ts';
 import { Toolbar } from './Toolbar.tsx';
 import type { ToolbarUi } from './tools.tsx';
 import { WordCount } from './WordCount.tsx';
@@ -33,7 +36,16 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
   // The editor is configured once per session; its shortcut reads the latest state through this.
   const editableRef = useRef(editable);
   editableRef.current = editable;
-  const ui = useMemo<ToolbarUi>(() => ({ openLink: () => editableRef.current && setLinkOpen(true) }), []);
+  const [imageError, setImageError] = useState<string | null>(null);
+  const imagePicker = useRef<HTMLInputElement>(null);
+  const ui = useMemo<ToolbarUi>(
+    () => ({
+      openLink: () => editableRef.current && setLinkOpen(true),
+      pickImage: () => editableRef.current && imagePicker.current?.click(),
+    }),
+    [],
+  );
+  const addImages = useRef((_files: File[]) => {});
 
   const editor = useEditor(
     {
@@ -42,6 +54,7 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
         TabKeys,
         TaskListShortcut,
         LinkShortcut.configure({ onOpen: () => ui.openLink() }),
+        ImageDrop.configure({ onFiles: (files) => addImages.current(files) }),
         CharacterCount,
         Collaboration.configure({ document: session.doc, field: CONTENT_FRAGMENT }),
         CollaborationCaret.configure({
@@ -71,6 +84,12 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
     editor?.setEditable(editable);
   }, [editor, editable]);
 
+  addImages.current = (files) => {
+    if (editor === null) return;
+    setImageError(null);
+    insertImages(editor, files, { doc: session.name, token: tokenFor(session.name), onError: setImageError });
+  };
+
   useEffect(() => {
     if (editor) onReady?.(editor);
   }, [editor, onReady]);
@@ -91,6 +110,22 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
       <Toolbar editor={editor} disabled={!editable} ui={ui} onShowShortcuts={() => setShortcutsOpen(true)} />
       <EditorContent editor={editor} className="editor-surface" />
       <WordCount editor={editor} />
+      <input
+        ref={imagePicker}
+        type="file"
+        accept="image/png,image/jpeg,image/gif,image/webp"
+        multiple
+        hidden
+        onChange={(event) => {
+          addImages.current([...(event.target.files ?? [])]);
+          event.target.value = '';
+        }}
+      />
+      {imageError && (
+        <p className="notice notice-error image-error" role="alert">
+          {imageError}
+        </p>
+      )}
       {linkOpen && editor && <LinkPopover editor={editor} onClose={() => setLinkOpen(false)} />}
       {shortcutsOpen && (
         <ShortcutsDialog

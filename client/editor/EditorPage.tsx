@@ -12,6 +12,7 @@ import { NameHint } from '../presence/NameHint.tsx';
 import { navigate } from '../router.ts';
 import { CollaborativeEditor } from './CollaborativeEditor.tsx';
 import { ExportLinks } from './ExportLinks.tsx';
+import { DeletedDocument } from './DeletedDocument.tsx';
 import { MissingDocument } from './MissingDocument.tsx';
 import { ShareControls } from './ShareControls.tsx';
 import { PrintTitle, TitleField } from './TitleField.tsx';
@@ -23,6 +24,7 @@ const REFUSAL_MESSAGES: Record<number, string> = {
   [CloseCode.BadDocumentName]: 'No document at this link.',
   [CloseCode.Unauthorized]: 'This link has expired or is not valid. Ask for a new one.',
   [CloseCode.Forbidden]: 'You do not have access to this document.',
+  [CloseCode.DocumentDeleted]: 'This document was deleted. Restore it from the trash to keep editing.',
   [CloseCode.MessageTooBig]: 'A change was too large to save. Undo it, or split it into smaller pieces.',
   [CloseCode.InvalidMessage]: 'Something went wrong while saving. Reload the page to continue.',
 };
@@ -72,6 +74,20 @@ export function EditorPage({ name, auth }: { name: string; auth: boolean }) {
             <Brand />
           </header>
           <MissingDocument name={name} token={token} canCreate={lookup.canCreate} onCreated={markCreated} />
+        </div>
+      );
+    case 'deleted':
+      return (
+        <div className="page editor-page">
+          <header className="doc-header">
+            <Brand />
+          </header>
+          <DeletedDocument
+            name={name}
+            token={token}
+            canRestore={roleOf(token) !== Role.Read}
+            onRestored={markCreated}
+          />
         </div>
       );
     case 'refused':

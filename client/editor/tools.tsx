@@ -18,6 +18,8 @@ export interface Tool {
 /** What some tools open outside the editor itself. */
 export interface ToolbarUi {
   openLink(): void;
+  /** Opens the file picker for images to upload. */
+  pickImage(): void;
 }
 
 export const mod =
@@ -64,6 +66,18 @@ export const TOOL_GROUPS: Tool[][] = [
       shortcut: `${mod}K`,
       run: (_e, ui) => ui.openLink(),
       isActive: (e) => e.isActive('link'),
+    },
+    { id: 'image', label: 'Insert image', icon: '🖼', run: (_e, ui) => ui.pickImage() },
+    {
+      id: 'image-alt',
+      label: 'Image description',
+      icon: 'Alt',
+      run: (e) => {
+        const current = (e.getAttributes('image').alt as string | null) ?? '';
+        const alt = window.prompt('Describe the image for people who cannot see it', current);
+        if (alt !== null) chain(e).updateAttributes('image', { alt: alt.trim() }).run();
+      },
+      canRun: (e) => e.isActive('image'),
     },
   ],
   ([1, 2, 3] as const).map((level) => ({

@@ -12,6 +12,8 @@ export type DocumentLookup =
   | { status: 'checking' }
   | { status: 'found' }
   | { status: 'missing'; canCreate: boolean }
+  /** In the trash (HTTP 410): "This document was deleted", never an empty editor. */
+  | { status: 'deleted' }
   /** The server said no (HTTP status 401 or 403). */
   | { status: 'refused'; httpStatus: number }
   /** The server cannot be reached: open the local copy and let the sync catch up. */
@@ -23,6 +25,7 @@ const LOOKUP_TIMEOUT_MS = 4000;
 function lookupFailure(httpStatus: number): DocumentLookup {
   if (httpStatus === 401 || httpStatus === 403) return { status: 'refused', httpStatus };
   if (httpStatus === 400) return { status: 'missing', canCreate: false };
+  if (httpStatus === 410) return { status: 'deleted' };
   // No answer, or a server error: the local copy is the best there is.
   return { status: 'unreachable' };
 }
@@ -55,6 +58,6 @@ export function useDocumentLookup(name: string, token: string | null): [Document
       clearTimeout(timeout);
     };
   }, [name, token, validName]);
-  // After "Create it": the document exists now.
+  // After "Create it" or "Restore": the document exists now.
   return [lookup, () => setLookup({ status: 'found' })];
 }

@@ -5,6 +5,10 @@ import { homeToken, roleOf } from '../accessTokens.ts';
 import { createDocument, listDocuments, type DocumentSummary } from '../api.ts';
 import { documentPath, navigate } from '../router.ts';
 import { ThemeToggle } from '../theme.tsx';
+import type { PresentPerson } from '../../shared/api.ts';
+import { DocumentRowActions, ListNoticeBar, type ListNotice } from './DocumentRowActions.tsx';
+import { PresentPeople } from './PresentPeople.tsx';
+import { usePresence } from './usePresence.ts';
 
 const relativeTime = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
@@ -66,6 +70,10 @@ export function DocumentList({ auth }: { auth: boolean }) {
   const [createError, setCreateError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [order, setOrder] = useState<SortOrder>('edited');
+  // A delete, an undo or a failure: shown above the list, which is then loaded again.
+  const [notice, setNotice] = useState<ListNotice | null>(null);
+  const onChanged = canCreate ? setNotice : null;
+  const present = usePresence(token, canList);
 
   useEffect(() => {
     document.title = 'Documents · Inkwell';
@@ -78,7 +86,7 @@ export function DocumentList({ auth }: { auth: boolean }) {
     return () => {
       cancelled = true;
     };
-  }, [canList, token]);
+  }, [canList, token, notice]);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -120,7 +128,21 @@ export function DocumentList({ auth }: { auth: boolean }) {
       </header>
 
       <main>
-        <h2 className="section-title">Documents</h2>
+        <div className="trash-heading">
+          <h2 className="section-title">Documents</h2>
+          {canList && (
+            <a
+              href="/trash"
+              onClick={(event) => {
+                event.preventDefault();
+                navigate('/trash');
+              }}
+            >
+              Trash
+            </a>
+          )}
+        </div>
+        {notice && onChanged && <ListNoticeBar notice={notice} token={token} onChanged={onChanged} />}
         {!canList && (
           <p className="notice">
             This server only opens documents through access links. Open the link you were given, or ask its
@@ -154,7 +176,13 @@ export function DocumentList({ auth }: { auth: boolean }) {
                 </select>
               </label>
             </div>
-            <DocumentRows documents={visibleDocuments(load.documents, query, order)} query={query} />
+            <DocumentRows
+              documents={visibleDocuments(load.documents, query, order)}
+              query={query}
+              token={token}
+              onChanged={onChanged}
+              present={present}
+            />
           </>
         )}
       </main>
@@ -162,14 +190,27 @@ export function DocumentList({ auth }: { auth: boolean }) {
   );
 }
 
-function DocumentRows({ documents, query }: { documents: DocumentSummary[]; query: string }) {
+function DocumentRows({
+  documents,
+  query,
+  token,
+  onChanged,
+  present,
+}: {
+  documents: DocumentSummary[];
+  query: string;
+  token: string | null;
+  present: Readonly<Record<string, PresentPerson[]>>;
+  /** Null for viewers, who get no row actions. */
+  onChanged: ((notice: ListNotice) => void) | null;
+}) {
   if (documents.length === 0) {
     return <p className="muted">No document has a title matching “{query.trim()}”.</p>;
   }
   return (
     <ul className="doc-list">
       {documents.map((doc) => (
-        <li key={doc.name}>
+        <li key={doc.name} className="doc-row">
           <a
             href={documentPath(doc.name)}
             onClick={(event) => {
@@ -178,6 +219,7 @@ function DocumentRows({ documents, query }: { documents: DocumentSummary[]; quer
             }}
           >
             <span className="doc-list-title">{doc.title ?? UNTITLED}</span>
+            <PresentPeople people={present[doc.name] ?? []} />
             <time
               className="doc-list-time"
               dateTime={doc.updatedAt}
@@ -186,6 +228,7 @@ function DocumentRows({ documents, query }: { documents: DocumentSummary[]; quer
               edited {timeAgo(doc.updatedAt)}
             </time>
           </a>
+          {onChanged && <DocumentRowActions doc={doc} token={token} onChanged={onChanged} />}
         </li>
       ))}
     </ul>

@@ -9,6 +9,7 @@ import {
   type CreatedDocument,
   type DocumentList,
   type DocumentSummary,
+  type Presence,
   type ServerConfig,
   type ShareLink,
 } from '../../shared/api.ts';
@@ -22,13 +23,17 @@ import { UNTITLED } from '../../shared/documentModel.ts';
 import { covers, permit, type Authorizer } from '../access/authorize.ts';
 import { signToken } from '../access/TokenVerifier.ts';
 import { newDocumentUpdate } from '../rooms/documentTitle.ts';
+import type { DocumentLifecycle } from '../documents/DocumentLifecycle.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { ExportFormat, exportDocument, isExportFormat } from '../export/exportDocument.ts';
+import type { BlobStore } from '../storage/BlobStore.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import type { StorageHealth } from '../storage/Storage.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
+import { mountDocumentActions } from './documentActions.ts';
+import { isImageUpload, mountImageRoutes } from './imageRoutes.ts';
 import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
@@ -49,6 +54,11 @@ interface AppDeps {
   probeStorage?: () => Promise<StorageHealth>;
   /** Longest document name, in UTF-8 bytes. */
   maxDocNameBytes: number;
+  lifecycle: DocumentLifecycle;
+  trashRetentionDays: number;
+  /** Uploaded images; without it, uploads answer 501. */
+  blobs: BlobStore | undefined;
+  maxImageBytes: number;
 }
 
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
@@ -114,19 +124,21 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       : c.json({ status: 'unavailable', reason: health.reason }, 503);
   });
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_API_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'body_too_large',
-          `request bodies are limited to ${MAX_API_BODY_BYTES} bytes`,
-        );
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: MAX_API_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'body_too_large', `request bodies are limited to ${MAX_API_BODY_BYTES} bytes`);
+    },
+  });
+  // Image uploads have their own, larger limit (imageRoutes.ts).
+  app.use('/api/*', (c, next) => (isImageUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
+
+  // API answers describe live state. Without this, Chromium reuses a cached 410 for a
+  // document restored since (410 is cacheable by default).
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
 
   app.get('/api/config', (c) => c.json({ auth: authorizer.tokensRequired } satisfies ServerConfig));
 
@@ -135,6 +147,12 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     const documents = await catalogue.list();
     const visible = documents.filter((d) => covers(caller, d.name));
     return c.json({ documents: visible.map(toSummary) } satisfies DocumentList);
+  });
+
+  app.get('/api/presence', identify, (c) => {
+    const caller = callerOf(c);
+    const present = [...registry.presence()].filter(([name]) => covers(caller, name));
+    return c.json({ documents: Object.fromEntries(present) } satisfies Presence);
   });
 
   app.post('/api/docs', identify, jsonBody(CreateDocumentRequest), async (c) => {
@@ -170,6 +188,8 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     granted(await authorizer.authorize(tokenOf(c), request), request);
     const info = await catalogue.info(name);
     if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
+    // 410, not 404: the web app shows "This document was deleted" (and Restore), not "Create it".
+    if (info.deletedAt !== null) throw new ApiError(410, 'deleted', `"${name}" is in the trash`);
     return c.json(toSummary(info));
   });
 
@@ -199,6 +219,24 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     c.header('X-Content-Type-Options', 'nosniff');
     return c.body(file.body);
   });
+
+  mountDocumentActions(app, {
+    catalogue,
+    lifecycle: deps.lifecycle,
+    retentionDays: deps.trashRetentionDays,
+    identify,
+    checkedName,
+    toSummary,
+    newName: (prefix) => `${prefix}${newDocumentName()}`,
+  });
+
+  if (deps.blobs !== undefined) {
+    mountImageRoutes(app, { blobs: deps.blobs, maxImageBytes: deps.maxImageBytes, identify, checkedName });
+  } else {
+    app.post('/api/docs/:doc/images', () => {
+      throw new ApiError(501, 'no_blob_store', 'this storage backend does not store images yet');
+    });
+  }
 
   mountShare(app, identify, deps.tokenSecret, checkedName);
 

@@ -16,7 +16,7 @@ const PLAIN_NOT_FOUND_PAGE = `<!doctype html>
 /**
  * Serves the built web client (`client/dist`) from the same port as `/sync`: hashed assets
  * with a year-long cache, the service worker (never cached: browsers must see a new release
- * at once), and `index.html` for the app's routes (`/`, `/d/<doc>`), which the client routes
+ * at once), and `index.html` for the app's routes (`/`, `/trash`, `/d/<doc>`), which the client routes
  * itself. Returns the handler for addresses that lead nowhere (a page, for people).
  */
 export function mountStaticClient<E extends Env>(app: Hono<E>, clientDir: string): (c: Context) => Response {
@@ -53,6 +53,7 @@ export function mountStaticClient<E extends Env>(app: Hono<E>, clientDir: string
   };
   app.get('/', appShell);
   app.get('/d/*', appShell);
+  app.get('/trash', appShell);
 
   // The web client's own "page does not exist" screen (it routes the unknown path itself),
   // or a plain page when the client is not built.

@@ -15,6 +15,27 @@ interface AwarenessChange {
   removed: number[];
 }
 
+/** Someone in a room, as their awareness state's `user` field names them. */
+export interface PresentPerson {
+  id: string;
+  name: string;
+  color: string;
+}
+
+const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+/** Awareness states are written by clients: only short, well-formed fields leave the room. */
+const MAX_NAME_LENGTH = 64;
+
+function personIn(state: unknown, clientId: number): PresentPerson | null {
+  const user = (state as { user?: { id?: unknown; name?: unknown; color?: unknown } } | null)?.user;
+  if (typeof user?.name !== 'string' || user.name.trim() === '') return null;
+  return {
+    id: typeof user.id === 'string' ? user.id.slice(0, MAX_NAME_LENGTH) : String(clientId),
+    name: user.name.trim().slice(0, MAX_NAME_LENGTH),
+    color: typeof user.color === 'string' && HEX_COLOR.test(user.color) ? user.color : '#6b7280',
+  };
+}
+
 /**
  * A room's presence (carets, names): relays every client's awareness updates to the room,
  * remembers which awareness clients each connection announced, and removes them when it
@@ -53,6 +74,16 @@ export class AwarenessRelay {
   answerQuery(connection: RoomConnection): void {
     const clients = [...this.awareness.getStates().keys()];
     connection.socket.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)));
+  }
+
+  /** The people whose awareness names them, each once (several tabs of one person count once). */
+  people(): PresentPerson[] {
+    const byId = new Map<string, PresentPerson>();
+    for (const [clientId, state] of this.awareness.getStates()) {
+      const person = personIn(state, clientId);
+      if (person !== null && !byId.has(person.id)) byId.set(person.id, person);
+    }
+    return [...byId.values()];
   }
 
   /** Removes the states a leaving connection announced, telling everyone else. */

@@ -8,7 +8,7 @@ import {
 } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
-import { AwarenessRelay } from './AwarenessRelay.ts';
+import { AwarenessRelay, type PresentPerson } from './AwarenessRelay.ts';
 import { Compactor } from './Compactor.ts';
 import { isTransactionOrigin } from './origins.ts';
 import { Role, type Access } from '../../shared/access.ts';
@@ -87,6 +87,11 @@ export class Room {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Who is in the document now, from the connections' awareness. */
+  people(): PresentPerson[] {
+    return this.awareness.people();
   }
 
   get isDestroyed(): boolean {

@@ -1,4 +1,6 @@
 import type { Logger } from '../logger.ts';
+import type { PresentPerson } from './AwarenessRelay.ts';
+import { DocumentDeletedError } from './DocumentDeletedError.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import { Room } from './Room.ts';
 import type { Access } from '../../shared/access.ts';
@@ -13,6 +15,8 @@ interface RoomRegistryOptions {
   maxDocumentBytes: number;
   /** What follows each room's document from outside (e.g. the title mirror). */
   observers?: readonly RoomObserverFactory[];
+  /** True when the document is in the trash: joins are refused (DocumentDeletedError). */
+  isDeleted?: (name: string) => Promise<boolean>;
 }
 
 /**
@@ -48,6 +52,16 @@ export class RoomRegistry {
     return count;
   }
 
+  /** Who is in each loaded document that has anyone in it. */
+  presence(): Map<string, PresentPerson[]> {
+    const present = new Map<string, PresentPerson[]>();
+    for (const [name, room] of this.loaded) {
+      const people = room.people();
+      if (people.length > 0) present.set(name, people);
+    }
+    return present;
+  }
+
   /** True when the document is in memory or being loaded. */
   hasRoom(name: string): boolean {
     return this.loads.has(name);
@@ -55,6 +69,7 @@ export class RoomRegistry {
 
   /** Connects a socket to a document, loading the document first if needed. */
   async join(name: string, socket: RoomSocket, access: Access): Promise<RoomConnection> {
+    if (await this.options.isDeleted?.(name)) throw new DocumentDeletedError(`"${name}" was deleted`);
     for (;;) {
       const room = await this.load(name);
       // The room may have been unloaded between the load resolving and now; load again.
@@ -69,6 +84,17 @@ export class RoomRegistry {
     const rooms = [...this.loaded.values()];
     for (const room of rooms) room.closeConnections(code, reason);
     await Promise.all(rooms.map((room) => this.unload(room, { force: true })));
+  }
+
+  /**
+   * Closes a document's connections with `code` and unloads its room, if it is in memory.
+   * Resolves once its pending appends are committed: the caller may then delete it.
+   */
+  async evict(name: string, code: number, reason: string): Promise<void> {
+    const room = await this.loads.get(name)?.catch(() => null);
+    if (room === undefined || room === null || room.isDestroyed) return;
+    room.closeConnections(code, reason);
+    await this.unload(room, { force: true });
   }
 
   /** Resolves once every unload under way has finished, whether or not it dropped its room. */

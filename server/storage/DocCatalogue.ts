@@ -17,6 +17,8 @@ export interface DocumentInfo {
   updatedAt: number;
   /** Bytes stored: snapshot plus log. */
   bytes: number;
+  /** Milliseconds since the epoch when it was moved to the trash; null when it is not there. */
+  deletedAt: number | null;
 }
 
 /** What a new document starts with. */
@@ -33,14 +35,26 @@ export interface DocCatalogue {
    */
   create(name: string, initial: NewDocument): Promise<DocumentInfo | null>;
 
-  /** Stored documents, most recently changed first (then by name). */
+  /** Stored documents not in the trash, most recently changed first (then by name). */
   list(): Promise<DocumentInfo[]>;
 
-  /** One stored document's listing, or null when it does not exist. */
+  /** Documents in the trash, most recently deleted first (then by name). */
+  listTrash(): Promise<DocumentInfo[]>;
+
+  /** One stored document's listing (in the trash or not), or null when it does not exist. */
   info(name: string): Promise<DocumentInfo | null>;
 
   /** Records the title mirrored from a document (no-op for an unknown document). */
   setTitle(name: string, title: string | null): Promise<void>;
+
+  /**
+   * Moves a document to the trash (its content stays, `list` hides it); resolves false when
+   * there is no such document or it is in the trash already.
+   */
+  trash(name: string): Promise<boolean>;
+
+  /** Takes a document out of the trash; resolves false when it was not there. */
+  restore(name: string): Promise<boolean>;
 
   /**
    * Deletes a document for good: listing, snapshot and log, in one transaction; resolves

@@ -1,3 +1,4 @@
+import type { BlobStore } from './BlobStore.ts';
 import type { DocCatalogue } from './DocCatalogue.ts';
 import type { DocLog } from './DocLog.ts';
 
@@ -19,6 +20,8 @@ export interface Storage {
    * which are ready whenever the process is.
    */
   probe?(): Promise<StorageHealth>;
+  /** Uploaded images; a backend without it (PostgreSQL, not yet) refuses uploads with 501. */
+  readonly blobs?: BlobStore;
   /** Commits what is pending and releases the backend; later calls reject. */
   close(): Promise<void>;
 }

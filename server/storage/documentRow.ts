@@ -7,11 +7,12 @@ export interface DocumentRow {
   created_at: number;
   updated_at: number;
   bytes: number;
+  deleted_at: number | null;
 }
 
 /** The columns that select a `DocumentRow` from a `documents` table. */
 export const DOCUMENT_ROW_COLUMNS =
-  'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes';
+  'name, title, created_at, updated_at, snapshot_bytes + log_bytes AS bytes, deleted_at';
 
 export const toDocumentInfo = (row: DocumentRow): DocumentInfo => ({
   name: row.name,
@@ -19,4 +20,6 @@ export const toDocumentInfo = (row: DocumentRow): DocumentInfo => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   bytes: row.bytes,
+  // PostgreSQL hands bigints to JavaScript as strings.
+  deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
 });

@@ -5,6 +5,7 @@ import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import { admitConnection, type AdmissionPolicy, type Handshake } from '../access/admitConnection.ts';
 import type { Logger } from '../logger.ts';
 import type { Access } from '../../shared/access.ts';
+import { DocumentDeletedError } from '../rooms/DocumentDeletedError.ts';
 import type { RoomConnection } from '../rooms/RoomConnection.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
 import { frameOnce } from './binaryFrame.ts';
@@ -170,8 +171,9 @@ export class WsConnection implements RoomSocket {
     let session: RoomMembership;
     try {
       session = await deps.rooms.join(admission.doc, this, admission.access);
-    } catch {
-      this.close(CloseCode.InternalError, 'could not load the document');
+    } catch (error) {
+      if (error instanceof DocumentDeletedError) this.close(CloseCode.DocumentDeleted, error.message);
+      else this.close(CloseCode.InternalError, 'could not load the document');
       return;
     }
     if (this.closed) {

@@ -4,7 +4,6 @@
  * dark mode and accessibility.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -16,6 +15,7 @@ import {
   openEditor,
   waitForEditorText,
 } from '../helpers/browser.ts';
+import { seriousViolations } from '../helpers/axe.ts';
 import { connectClient } from '../helpers/clients.ts';
 
 const ARTIFACTS = 'test-artifacts';
@@ -25,19 +25,6 @@ const createDocument = (title: string) => createDocumentUrl(suite.server.url, ti
 beforeAll(() => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
-
-/** Serious and critical axe-core violations on the page, as "rule: element" lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    type Violation = { id: string; impact: string | null; nodes: { html: string }[] };
-    const axe = (window as unknown as { axe: { run(o: unknown): Promise<{ violations: Violation[] }> } }).axe;
-    const { violations } = await axe.run(document);
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.html.slice(0, 160)}`));
-  });
-}
 
 const json = async (page: Page) => JSON.stringify(await editorJson(page));
 

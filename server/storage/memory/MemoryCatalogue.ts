@@ -19,9 +19,32 @@ export class MemoryCatalogue implements DocCatalogue {
 
   async list(): Promise<DocumentInfo[]> {
     this.tables.assertOpen();
-    return [...this.tables.documents.keys()]
-      .map((name) => this.describe(name)!)
+    return this.describeAll()
+      .filter((d) => d.deletedAt === null)
       .sort((a, b) => b.updatedAt - a.updatedAt || a.name.localeCompare(b.name));
+  }
+
+  async listTrash(): Promise<DocumentInfo[]> {
+    this.tables.assertOpen();
+    return this.describeAll()
+      .filter((d) => d.deletedAt !== null)
+      .sort((a, b) => b.deletedAt! - a.deletedAt! || a.name.localeCompare(b.name));
+  }
+
+  async trash(name: string): Promise<boolean> {
+    this.tables.assertOpen();
+    const doc = this.tables.documents.get(name);
+    if (doc === undefined || doc.deletedAt !== null) return false;
+    doc.deletedAt = this.clock();
+    return true;
+  }
+
+  async restore(name: string): Promise<boolean> {
+    this.tables.assertOpen();
+    const doc = this.tables.documents.get(name);
+    if (doc === undefined || doc.deletedAt === null) return false;
+    doc.deletedAt = null;
+    return true;
   }
 
   async info(name: string): Promise<DocumentInfo | null> {
@@ -40,6 +63,10 @@ export class MemoryCatalogue implements DocCatalogue {
     return this.tables.documents.delete(name);
   }
 
+  private describeAll(): DocumentInfo[] {
+    return [...this.tables.documents.keys()].map((name) => this.describe(name)!);
+  }
+
   private describe(name: string): DocumentInfo | null {
     const doc = this.tables.documents.get(name);
     if (doc === undefined) return null;
@@ -50,6 +77,7 @@ export class MemoryCatalogue implements DocCatalogue {
       createdAt: doc.createdAt,
       updatedAt: doc.updatedAt,
       bytes: (doc.snapshot?.byteLength ?? 0) + logBytes,
+      deletedAt: doc.deletedAt,
     };
   }
 }

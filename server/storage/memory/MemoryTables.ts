@@ -3,6 +3,8 @@ interface MemoryDocument {
   title: string | null;
   createdAt: number;
   updatedAt: number;
+  /** When it was moved to the trash; null when it is not there. */
+  deletedAt: number | null;
   snapshot: Uint8Array | null;
   stateVector: Uint8Array | null;
   /** The newest sequence number given out for this document, kept past compaction. */
@@ -29,6 +31,7 @@ export class MemoryTables {
       title,
       createdAt: now,
       updatedAt: now,
+      deletedAt: null,
       snapshot: null,
       stateVector: null,
       lastSeq: 0,

@@ -1,4 +1,5 @@
 import type { Clock, Storage } from '../Storage.ts';
+import { MemoryBlobStore } from './MemoryBlobStore.ts';
 import { MemoryCatalogue } from './MemoryCatalogue.ts';
 import { MemoryDocLog } from './MemoryDocLog.ts';
 import { MemoryTables } from './MemoryTables.ts';
@@ -9,6 +10,7 @@ export function createMemoryStorage({ clock = Date.now }: { clock?: Clock } = {}
   return {
     log: new MemoryDocLog(tables, clock),
     catalogue: new MemoryCatalogue(tables, clock),
+    blobs: new MemoryBlobStore(() => tables.assertOpen()),
     close: async () => tables.close(),
   };
 }

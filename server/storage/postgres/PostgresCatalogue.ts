@@ -10,7 +10,19 @@ type Statement = Omit<QueryConfig, 'values'>;
 // Names sort byte by byte (COLLATE "C"), as SQLite sorts them, whatever the database's locale.
 const LIST: Statement = {
   name: 'inkwell_list',
-  text: `SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents ORDER BY updated_at DESC, name COLLATE "C"`,
+  text: `SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents WHERE deleted_at IS NULL ORDER BY updated_at DESC, name COLLATE "C"`,
+};
+const LIST_TRASH: Statement = {
+  name: 'inkwell_list_trash',
+  text: `SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, name COLLATE "C"`,
+};
+const TRASH: Statement = {
+  name: 'inkwell_trash',
+  text: 'UPDATE documents SET deleted_at = $2::bigint WHERE name = $1 AND deleted_at IS NULL',
+};
+const RESTORE: Statement = {
+  name: 'inkwell_restore',
+  text: 'UPDATE documents SET deleted_at = NULL WHERE name = $1 AND deleted_at IS NOT NULL',
 };
 const INFO: Statement = {
   name: 'inkwell_info',
@@ -80,6 +92,24 @@ export class PostgresCatalogue implements DocCatalogue {
     await this.log.settled(name);
     const { rows } = await this.pool.query<DocumentRow>({ ...INFO, values: [name] });
     return rows[0] === undefined ? null : toDocumentInfo(rows[0]);
+  }
+
+  async listTrash(): Promise<DocumentInfo[]> {
+    await this.log.flush();
+    const { rows } = await this.pool.query<DocumentRow>(LIST_TRASH);
+    return rows.map(toDocumentInfo);
+  }
+
+  async trash(name: string): Promise<boolean> {
+    await this.log.settled(name);
+    const { rowCount } = await this.pool.query({ ...TRASH, values: [name, this.clock()] });
+    return rowCount !== null && rowCount > 0;
+  }
+
+  async restore(name: string): Promise<boolean> {
+    await this.log.settled(name);
+    const { rowCount } = await this.pool.query({ ...RESTORE, values: [name] });
+    return rowCount !== null && rowCount > 0;
   }
 
   async setTitle(name: string, title: string | null): Promise<void> {

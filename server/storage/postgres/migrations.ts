@@ -36,6 +36,8 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (doc, seq)
   );
   `,
+  // The trash: a document with deleted_at set is hidden from the list until restored or purged.
+  `ALTER TABLE documents ADD COLUMN deleted_at bigint;`,
 ];
 
 /** Versions applied so far, one row per migration. */

@@ -11,6 +11,9 @@ import type { SqliteDocLog } from './SqliteDocLog.ts';
  */
 export class SqliteCatalogue implements DocCatalogue {
   private readonly selectAll: Database.Statement<[], DocumentRow>;
+  private readonly selectTrash: Database.Statement<[], DocumentRow>;
+  private readonly moveToTrash: Database.Statement<[number, string]>;
+  private readonly moveOutOfTrash: Database.Statement<[string]>;
   private readonly selectOne: Database.Statement<[string], DocumentRow>;
   private readonly updateTitle: Database.Statement<[string | null, string]>;
   private readonly createTransaction: (name: string, initial: NewDocument) => DocumentInfo | null;
@@ -22,7 +25,16 @@ export class SqliteCatalogue implements DocCatalogue {
     private readonly clock: Clock,
   ) {
     this.selectAll = db.prepare(
-      `SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents ORDER BY updated_at DESC, name`,
+      `SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents WHERE deleted_at IS NULL ORDER BY updated_at DESC, name`,
+    );
+    this.selectTrash = db.prepare(
+      `SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, name`,
+    );
+    this.moveToTrash = db.prepare(
+      'UPDATE documents SET deleted_at = ? WHERE name = ? AND deleted_at IS NULL',
+    );
+    this.moveOutOfTrash = db.prepare(
+      'UPDATE documents SET deleted_at = NULL WHERE name = ? AND deleted_at IS NOT NULL',
     );
     this.selectOne = db.prepare(`SELECT ${DOCUMENT_ROW_COLUMNS} FROM documents WHERE name = ?`);
     this.updateTitle = db.prepare('UPDATE documents SET title = ? WHERE name = ?');
@@ -64,6 +76,21 @@ export class SqliteCatalogue implements DocCatalogue {
     this.log.writePending();
     const row = this.selectOne.get(name);
     return row === undefined ? null : toDocumentInfo(row);
+  }
+
+  async listTrash(): Promise<DocumentInfo[]> {
+    this.log.writePending();
+    return this.selectTrash.all().map(toDocumentInfo);
+  }
+
+  async trash(name: string): Promise<boolean> {
+    this.log.writePending();
+    return this.moveToTrash.run(this.clock(), name).changes > 0;
+  }
+
+  async restore(name: string): Promise<boolean> {
+    this.log.writePending();
+    return this.moveOutOfTrash.run(name).changes > 0;
   }
 
   async setTitle(name: string, title: string | null): Promise<void> {

@@ -65,6 +65,28 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE updates_by_seq RENAME TO updates;
   CREATE UNIQUE INDEX updates_by_doc ON updates (doc, seq);
   `,
+  `
+  -- The trash: a deleted document keeps its row, log and snapshot until it is purged, so
+  -- that it can be restored. NULL: not deleted.
+  ALTER TABLE documents ADD COLUMN deleted_at INTEGER;
+  `,
+  `
+  -- Images, content-addressed (sha-256, hex), and which documents reference them: purging a
+  -- document deletes the blobs nothing else references.
+  CREATE TABLE blobs (
+    hash       TEXT    PRIMARY KEY,
+    type       TEXT    NOT NULL,
+    data       BLOB    NOT NULL,
+    size       INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE blob_refs (
+    doc  TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (doc, hash)
+  ) STRICT;
+  CREATE INDEX blob_refs_by_hash ON blob_refs (hash);
+  `,
 ];
 
 /**

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from '../../logger.ts';
 import type { Clock, Storage } from '../Storage.ts';
 import { migrate } from './migrations.ts';
+import { SqliteBlobStore } from './SqliteBlobStore.ts';
 import { SqliteCatalogue } from './SqliteCatalogue.ts';
 import { SqliteDocLog } from './SqliteDocLog.ts';
 import { WalCheckpointer } from './walCheckpointer.ts';
@@ -38,6 +39,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   return {
     log,
     catalogue: new SqliteCatalogue(db, log, clock),
+    blobs: new SqliteBlobStore(db, clock),
     close: () =>
       (closing ??= (async () => {
         log.close();

@@ -19,7 +19,14 @@ export function docCatalogueContract(label: string, open: OpenStorage): void {
     it('creates a document in one call: listing, title and first log entry', async () => {
       const created = await catalogue().create('new', { title: 'Road trip', content: bytes(4, 5) });
       const now = fixture.clock.now;
-      expect(created).toEqual({ name: 'new', title: 'Road trip', createdAt: now, updatedAt: now, bytes: 2 });
+      expect(created).toEqual({
+        name: 'new',
+        title: 'Road trip',
+        createdAt: now,
+        updatedAt: now,
+        bytes: 2,
+        deletedAt: null,
+      });
       expect(await catalogue().info('new')).toEqual(created);
       expect(await log().load('new')).toMatchObject({ updates: [bytes(4, 5)], lastSeq: 1 });
       expect(await log().append('new', bytes(6))).toBe(2);
@@ -38,7 +45,7 @@ export function docCatalogueContract(label: string, open: OpenStorage): void {
       await log().append('typed', bytes(1, 2));
       const now = fixture.clock.now;
       expect(await catalogue().list()).toEqual([
-        { name: 'typed', title: null, createdAt: now, updatedAt: now, bytes: 2 },
+        { name: 'typed', title: null, createdAt: now, updatedAt: now, bytes: 2, deletedAt: null },
       ]);
     });
 

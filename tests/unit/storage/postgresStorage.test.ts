@@ -10,9 +10,11 @@ import {
 } from '../../helpers/postgres.ts';
 import { docCatalogueContract } from './docCatalogueContract.ts';
 import { docLogContract } from './docLogContract.ts';
+import { docTrashContract } from './docTrashContract.ts';
 
 docLogContract('PostgreSQL', (clock) => openTestPostgres(clock));
 docCatalogueContract('PostgreSQL', (clock) => openTestPostgres(clock));
+docTrashContract('PostgreSQL', (clock) => openTestPostgres(clock));
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
@@ -102,7 +104,10 @@ describe('PostgreSQL storage', () => {
   it('migrates once when several instances start together', async () => {
     const url = await freshDatabaseUrl();
     await Promise.all([open(url), open(url), open(url)]);
-    expect(await runSql(url, 'SELECT version FROM inkwell_schema_migrations')).toEqual([{ version: 1 }]);
+    expect(await runSql(url, 'SELECT version FROM inkwell_schema_migrations ORDER BY version')).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
   });
 
   it('refuses a database from a newer version of Inkwell, naming it', async () => {

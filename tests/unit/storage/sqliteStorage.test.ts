@@ -8,8 +8,10 @@ import { migrate } from '../../../server/storage/sqlite/migrations.ts';
 import { openSqliteStorage } from '../../../server/storage/sqlite/openSqliteStorage.ts';
 import { tempDataDir } from '../../helpers/server.ts';
 import { waitFor } from '../../helpers/wait.ts';
+import { blobStoreContract } from './blobStoreContract.ts';
 import { docCatalogueContract } from './docCatalogueContract.ts';
 import { docLogContract } from './docLogContract.ts';
+import { docTrashContract } from './docTrashContract.ts';
 import { ManualClock } from './storageFixture.ts';
 
 const newFile = () => path.join(tempDataDir(), 'inkwell.db');
@@ -18,6 +20,8 @@ const openSqlite = (file = newFile(), clock?: Clock) =>
 
 docLogContract('SQLite', (clock) => openSqlite(newFile(), clock));
 docCatalogueContract('SQLite', (clock) => openSqlite(newFile(), clock));
+docTrashContract('SQLite', (clock) => openSqlite(newFile(), clock));
+blobStoreContract('SQLite', (clock) => openSqlite(newFile(), clock));
 
 describe('SQLite storage on disk', () => {
   it('keeps appends and snapshots across close and reopen', async () => {
@@ -89,7 +93,7 @@ describe('SQLite storage on disk', () => {
     await openSqlite(file).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
     db.close();
   });
 

@@ -1,0 +1,128 @@
+import * as Y from 'yjs';
+import { CloseCode } from '../../shared/closeCodes.ts';
+import { TITLE_TEXT } from '../../shared/documentModel.ts';
+import type { Logger } from '../logger.ts';
+import type { BlobStore } from '../storage/BlobStore.ts';
+import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
+import type { DocLog } from '../storage/DocLog.ts';
+import type { Clock } from '../storage/Storage.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The rooms in memory, as far as deleting a document needs to know. */
+interface LoadedRooms {
+  evict(name: string, code: number, reason: string): Promise<void>;
+}
+
+interface LifecycleDeps {
+  log: DocLog;
+  catalogue: DocCatalogue;
+  /** Images: a purge frees those no other document references. */
+  blobs?: Pick<BlobStore, 'releaseDocument' | 'copyReferences'>;
+  rooms: LoadedRooms;
+  /** Days a document stays in the trash before `purgeExpired` deletes it. */
+  retentionDays: number;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** What a client that had the document open is told when it goes to the trash. */
+const DELETED_REASON = 'this document was deleted';
+
+/**
+ * Deleting (to the trash), restoring, purging and duplicating documents: the steps that
+ * touch both the catalogue and the rooms in memory, in the order that keeps them consistent.
+ */
+export class DocumentLifecycle {
+  private readonly clock: Clock;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: LifecycleDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  /**
+   * Moves a document to the trash and closes its open sessions with the final
+   * DocumentDeleted code. The flag is set first, so a reconnect in between is refused.
+   */
+  async trash(name: string): Promise<boolean> {
+    if (!(await this.deps.catalogue.trash(name))) return false;
+    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DELETED_REASON);
+    return true;
+  }
+
+  /** Takes a document out of the trash: clients may connect again. */
+  restore(name: string): Promise<boolean> {
+    return this.deps.catalogue.restore(name);
+  }
+
+  /** Deletes a document in the trash for good (false when it is not in the trash). */
+  async purge(name: string): Promise<boolean> {
+    const info = await this.deps.catalogue.info(name);
+    if (info?.deletedAt == null) return false;
+    // A room that slipped in between trash and now must not append after the delete.
+    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DELETED_REASON);
+    const deleted = await this.deps.catalogue.delete(name);
+    await this.deps.blobs?.releaseDocument(name);
+    return deleted;
+  }
+
+  /** Purges every document in the trash (the caller filters what it may see). */
+  async purgeAll(names: readonly string[]): Promise<number> {
+    let purged = 0;
+    for (const name of names) if (await this.purge(name)) purged++;
+    return purged;
+  }
+
+  /** Purges the documents that have been in the trash longer than the retention. */
+  async purgeExpired(): Promise<number> {
+    const cutoff = this.clock() - this.deps.retentionDays * DAY_MS;
+    const expired = (await this.deps.catalogue.listTrash()).filter((d) => d.deletedAt! <= cutoff);
+    return this.purgeAll(expired.map((d) => d.name));
+  }
+
+  /** Runs `purgeExpired` now and every `intervalMs` until `stop`. */
+  startSweeping(intervalMs: number): void {
+    const sweep = () =>
+      void this.purgeExpired().then(
+        (purged) =>
+          purged > 0 && this.deps.logger.info({ purged }, 'purged expired documents from the trash'),
+        (error: unknown) => this.deps.logger.error({ err: error }, 'could not purge the trash'),
+      );
+    sweep();
+    this.sweeper = setInterval(sweep, intervalMs);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    if (this.sweeper !== null) clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+
+  /**
+   * Copies a document's committed content under a new name, titled `title`; null when the
+   * source does not exist or the new name is taken.
+   */
+  async duplicate(source: string, copy: string, title: string): Promise<DocumentInfo | null> {
+    const { log, catalogue } = this.deps;
+    await log.flush();
+    const stored = await log.load(source);
+    if (stored === null) return null;
+    const doc = new Y.Doc();
+    try {
+      Y.transact(doc, () => {
+        if (stored.snapshot !== null) Y.applyUpdate(doc, stored.snapshot);
+        for (const update of stored.updates) Y.applyUpdate(doc, update);
+        const text = doc.getText(TITLE_TEXT);
+        text.delete(0, text.length);
+        text.insert(0, title);
+      });
+      const created = await catalogue.create(copy, { title, content: Y.encodeStateAsUpdate(doc) });
+      // The copy shows the same images: they must outlive a purge of the original.
+      if (created !== null) await this.deps.blobs?.copyReferences(source, copy);
+      return created;
+    } finally {
+      doc.destroy();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Images (issue 14) in real Chromium against a real server: pasted, uploaded, seen by a
+ * collaborator, refused with a visible message, and still there after a restart.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, createDocumentUrl, openEditor } from '../helpers/browser.ts';
+
+const MAX_IMAGE_BYTES = 4096;
+const suite = browserSuite({ maxImageBytes: MAX_IMAGE_BYTES });
+
+/** A 1 × 1 PNG. */
+const PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+/** Pastes one file into the editor, as the clipboard of a screenshot tool would. */
+async function pasteFile(page: Page, file: { base64?: string; text?: string; size?: number; type: string }) {
+  await page.locator('.ProseMirror').click();
+  await page.evaluate(({ base64, text, size, type }) => {
+    let bytes: Uint8Array<ArrayBuffer>;
+    if (base64 !== undefined) bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    else if (text !== undefined) bytes = new TextEncoder().encode(text);
+    else bytes = new Uint8Array(size ?? 0);
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'pasted', { type }));
+    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    document.querySelector('.ProseMirror')!.dispatchEvent(event);
+  }, file);
+}
+
+const loadedImages = (page: Page) =>
+  page
+    .locator('.ProseMirror img')
+    .evaluateAll((images) =>
+      images.filter((i) => (i as HTMLImageElement).naturalWidth > 0).map((i) => i.getAttribute('src')),
+    );
+
+describe('images in Chromium', () => {
+  it('a pasted PNG is uploaded and both browsers show it; it survives a restart', async () => {
+    const url = await createDocumentUrl(suite.server.url, 'Screenshots');
+    const ada = await suite.person('Ada');
+    const grace = await suite.person('Grace');
+    await openEditor(ada, url);
+    await openEditor(grace, url);
+    await pasteFile(ada.page, { base64: PNG_BASE64, type: 'image/png' });
+    for (const page of [ada.page, grace.page]) {
+      await expect
+        .poll(() => loadedImages(page), { timeout: 20_000 })
+        .toEqual([expect.stringMatching(/^\/blobs\/[0-9a-f]{64}$/)]);
+    }
+    expect(await ada.page.locator('.ProseMirror img[data-upload-id]').count()).toBe(0);
+
+    const restart = await suite.stopServer();
+    await restart();
+    await grace.page.reload();
+    await grace.page.locator('.ProseMirror').waitFor();
+    await expect.poll(() => loadedImages(grace.page), { timeout: 20_000 }).toHaveLength(1);
+  });
+
+  it('every collaborator sees the placeholder of an upload in flight resolve into the image', async () => {
+    const url = await createDocumentUrl(suite.server.url, 'Slow upload');
+    const ada = await suite.person('Ada');
+    const grace = await suite.person('Grace');
+    await openEditor(ada, url);
+    await openEditor(grace, url);
+    // Ada's upload is held until Grace has seen its placeholder.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await ada.page.route('**/images', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await pasteFile(ada.page, { base64: PNG_BASE64, type: 'image/png' });
+    await grace.page.locator('.ProseMirror img[data-upload-id]').waitFor({ state: 'attached' });
+    expect(await grace.page.locator('.ProseMirror img[src]').count()).toBe(0);
+    await grace.page.screenshot({ path: 'test-artifacts/image-placeholder.png' });
+    release();
+    await expect.poll(() => loadedImages(grace.page), { timeout: 20_000 }).toHaveLength(1);
+    expect(await grace.page.locator('.ProseMirror img[data-upload-id]').count()).toBe(0);
+
+    // Alt text: select the image, describe it; the other browser gets the description.
+    await ada.page.locator('.ProseMirror img').click();
+    ada.page.once('dialog', (dialog) => void dialog.accept('A single blue pixel'));
+    await ada.page.getByRole('button', { name: /Image description/ }).click();
+    await grace.page.locator('.ProseMirror img[alt="A single blue pixel"]').waitFor({ state: 'attached' });
+    await grace.page.screenshot({ path: 'test-artifacts/image-uploaded.png' });
+  });
+
+  it('an SVG and an oversized image are refused with a visible message, leaving no node', async () => {
+    const ada = await suite.person('Ada');
+    await openEditor(ada, await createDocumentUrl(suite.server.url, 'Refusals'));
+    await pasteFile(ada.page, {
+      text: '<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>',
+      type: 'image/svg+xml',
+    });
+    await ada.page.getByRole('alert').filter({ hasText: 'Only PNG, JPEG, GIF and WebP' }).waitFor();
+    await expect.poll(() => ada.page.locator('.ProseMirror img').count()).toBe(0);
+
+    await pasteFile(ada.page, { size: MAX_IMAGE_BYTES + 1, type: 'image/png' });
+    await ada.page.getByRole('alert').filter({ hasText: 'Images are limited to' }).waitFor();
+    await expect.poll(() => ada.page.locator('.ProseMirror img').count()).toBe(0);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { CloseCode } from '../../../shared/closeCodes.ts';
+import { DocumentLifecycle } from '../../../server/documents/DocumentLifecycle.ts';
+import { silentLogger } from '../../../server/logger.ts';
+import { createMemoryStorage } from '../../../server/storage/memory/createMemoryStorage.ts';
+import { ManualClock } from '../storage/storageFixture.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function setup(retentionDays = 30) {
+  const clock = new ManualClock();
+  const storage = createMemoryStorage({ clock: clock.read });
+  const evicted: { name: string; code: number }[] = [];
+  const lifecycle = new DocumentLifecycle({
+    log: storage.log,
+    catalogue: storage.catalogue,
+    rooms: { evict: async (name, code) => void evicted.push({ name, code }) },
+    retentionDays,
+    logger: silentLogger(),
+    clock: clock.read,
+  });
+  return { clock, storage, evicted, lifecycle };
+}
+
+describe('DocumentLifecycle', () => {
+  it('closes a trashed document’s rooms with the final DocumentDeleted code, once', async () => {
+    const { storage, evicted, lifecycle } = setup();
+    await storage.log.append('d', Uint8Array.of(1));
+    expect(await lifecycle.trash('d')).toBe(true);
+    expect(await lifecycle.trash('d')).toBe(false);
+    expect(evicted).toEqual([{ name: 'd', code: CloseCode.DocumentDeleted }]);
+  });
+
+  it('purges only documents in the trash', async () => {
+    const { storage, lifecycle } = setup();
+    await storage.log.append('live', Uint8Array.of(1));
+    expect(await lifecycle.purge('live')).toBe(false);
+    expect(await storage.catalogue.info('live')).not.toBeNull();
+  });
+
+  it('purges documents once they have been in the trash longer than the retention', async () => {
+    const { clock, storage, lifecycle } = setup(30);
+    await storage.log.append('old', Uint8Array.of(1));
+    await storage.log.append('recent', Uint8Array.of(2));
+    await lifecycle.trash('old');
+    clock.advance(20 * DAY);
+    await lifecycle.trash('recent');
+    clock.advance(10 * DAY);
+    expect(await lifecycle.purgeExpired()).toBe(1);
+    expect(await storage.log.load('old')).toBeNull();
+    expect((await storage.catalogue.listTrash()).map((d) => d.name)).toEqual(['recent']);
+  });
+});
