@@ -38,6 +38,8 @@ const envSchema = z.object({
   MAX_LOADED_DOCUMENTS: integer(1, 10_000_000).default(10_000),
   MAX_BUFFERED_BYTES: integer(64 * 1024, 1024 * 1024 * MiB).default(16 * MiB),
   PER_MESSAGE_DEFLATE: z.enum(['true', 'false']).default('false'),
+  METRICS: z.enum(['true', 'false']).default('true'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -79,6 +81,10 @@ export interface Config {
   maxLoadedDocuments: number;
   /** Unsent bytes after which a slow reader is closed (1013) instead of buffered. */
   maxBufferedBytes: number;
+  /** Count what the server does and serve `/metrics` and the dashboard's stats. */
+  metrics: boolean;
+  /** A bearer token Prometheus may scrape `/metrics` with when auth is on (besides admin tokens). */
+  metricsToken: string | null;
 }
 
 /** Thrown with a message naming every invalid variable. */
@@ -125,5 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     maxLoadedDocuments: e.MAX_LOADED_DOCUMENTS,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    metrics: e.METRICS === 'true',
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

@@ -3,9 +3,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
 import { CloseCode } from '../shared/closeCodes.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
+import type { CallerEnv } from './http/callerAccess.ts';
+import { mountOpsRoutes } from './http/opsRoutes.ts';
+import { Readiness } from './health/Readiness.ts';
+import { PrometheusMetrics } from './metrics/PrometheusMetrics.ts';
 import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
@@ -23,6 +28,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly registry: RoomRegistry;
+  /** Null with METRICS=false. */
+  readonly metrics: PrometheusMetrics | null;
   /**
    * Graceful stop: refuse new work, close sockets with 1012 (clients retry), flush every
    * room, close the storage. Idempotent.
@@ -53,8 +60,19 @@ export async function startServer(
   logger: Logger,
   storage: Storage = openDefaultStorage(config, logger),
 ): Promise<RunningServer> {
-  const registry = new RoomRegistry({
-    log: storage.log,
+  let shuttingDown = false;
+  const isShuttingDown = () => shuttingDown;
+  const readiness = new Readiness({ isShuttingDown, catalogue: storage.catalogue });
+  // The gauges read the registry (declared below) at scrape time.
+  const metrics: PrometheusMetrics | null = config.metrics
+    ? new PrometheusMetrics({
+        connections: () => registry.connectionCount,
+        documentsLoaded: () => registry.loadedCount,
+      })
+    : null;
+  const registry: RoomRegistry = new RoomRegistry({
+    log: readiness.watch(storage.log),
+    metrics: metrics ?? undefined,
     logger: logger.child({ component: 'rooms' }),
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
@@ -66,20 +84,23 @@ export async function startServer(
       : new TokenVerifier({ secret: config.authSecret, publicKeyPem: config.authPublicKey ?? undefined });
   const authorizer = new Authorizer(verifier);
   const heartbeat = new Heartbeat(config.heartbeatIntervalMs);
-  let shuttingDown = false;
 
   const httpLogger = logger.child({ component: 'http' });
   const transportLogger = logger.child({ component: 'transport' });
-  const isShuttingDown = () => shuttingDown;
-  const app = createApp({
-    registry,
-    isShuttingDown,
-    catalogue: storage.catalogue,
-    logger: httpLogger,
-    clientDir: CLIENT_DIST_DIR,
-    authorizer,
-    tokenSecret: config.authSecret,
-  });
+  const app = new Hono<CallerEnv>();
+  mountOpsRoutes(app, { metrics, readiness, authorizer, metricsToken: config.metricsToken });
+  createApp(
+    {
+      registry,
+      isShuttingDown,
+      catalogue: storage.catalogue,
+      logger: httpLogger,
+      clientDir: CLIENT_DIST_DIR,
+      authorizer,
+      tokenSecret: config.authSecret,
+    },
+    app,
+  );
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -104,6 +125,7 @@ export async function startServer(
       rooms: registry,
       heartbeat,
       logger: transportLogger,
+      metrics: metrics ?? undefined,
       limits: {
         maxMessageBytes: config.maxMessageBytes,
         maxBufferedBytes: config.maxBufferedBytes,
@@ -130,5 +152,5 @@ export async function startServer(
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, registry, close };
+  return { url: `http://${host}:${port}`, port, registry, metrics, close };
 }

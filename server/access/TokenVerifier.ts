@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { DOC_NAME_MAX_LENGTH } from '../../shared/docName.ts';
-import { MIN_SECRET_LENGTH, Role, type AccessClaims } from '../../shared/access.ts';
+import { MIN_SECRET_LENGTH, TokenRole, type AccessClaims } from '../../shared/access.ts';
 
 /** Why a token was refused. The message is safe to show the client. */
 export class TokenError extends Error {
@@ -16,7 +16,7 @@ const claimsSchema = z.object({
     .string()
     .min(1)
     .max(DOC_NAME_MAX_LENGTH + 1),
-  role: z.enum(Role),
+  role: z.enum(TokenRole),
   exp: z.number().int(),
 });
 
@@ -78,7 +78,7 @@ export class TokenVerifier {
 /** Mints an HS256 token (the CLI and the share endpoint use this). */
 export function signToken(
   secret: string,
-  claims: { sub: string; name?: string; doc: string; role: Role },
+  claims: { sub: string; name?: string; doc: string; role: TokenRole },
   ttlSeconds: number,
 ): Promise<string> {
   return new SignJWT({ doc: claims.doc, role: claims.role, ...(claims.name ? { name: claims.name } : {}) })

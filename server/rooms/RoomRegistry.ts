@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import { NO_ROOM_METRICS, type RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import { Room } from './Room.ts';
 import type { ConnectionAccess, RoomConnection } from './RoomConnection.ts';
@@ -12,6 +13,7 @@ interface RoomRegistryOptions {
   maxDocumentBytes: number;
   /** What follows each room's document from outside (e.g. the title mirror). */
   observers?: readonly RoomObserverFactory[];
+  metrics?: RoomMetrics;
 }
 
 /**
@@ -47,6 +49,11 @@ export class RoomRegistry {
     return count;
   }
 
+  /** The rooms whose load has finished (the dashboard's per-document figures). */
+  rooms(): IterableIterator<Room> {
+    return this.loaded.values();
+  }
+
   /** True when the document is in memory or being loaded. */
   hasRoom(name: string): boolean {
     return this.loads.has(name);
@@ -79,6 +86,7 @@ export class RoomRegistry {
     let load = this.loads.get(name);
     if (load === undefined) {
       const { log, logger, compactAfterUpdates, maxDocumentBytes, observers } = this.options;
+      const metrics = this.options.metrics ?? NO_ROOM_METRICS;
       load = Room.load({
         name,
         log,
@@ -86,11 +94,13 @@ export class RoomRegistry {
         compactAfterUpdates,
         maxDocumentBytes,
         observers,
+        metrics,
       });
       this.loads.set(name, load);
       load.then(
         (room) => this.loaded.set(name, room),
         (error: unknown) => {
+          metrics.storageFailed('load');
           logger.error({ err: error, doc: name }, 'could not load a document');
           this.loads.delete(name);
         },
@@ -113,6 +123,7 @@ export class RoomRegistry {
     try {
       await room.flush();
     } catch (error) {
+      this.options.metrics?.storageFailed('flush');
       this.options.logger.error({ err: error, doc: room.name }, 'could not flush a document');
     }
     // Someone joined while we flushed, or another unload won the race.

@@ -4,6 +4,7 @@ import { CloseCode } from '../../shared/closeCodes.ts';
 import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import { admitConnection, type AdmissionPolicy, type Handshake } from '../access/admitConnection.ts';
 import type { Logger } from '../logger.ts';
+import { NO_CONNECTION_METRICS, type ConnectionMetrics } from '../metrics/ConnectionMetrics.ts';
 import type { ConnectionAccess, RoomConnection } from '../rooms/RoomConnection.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
 import { frameOnce } from './binaryFrame.ts';
@@ -31,10 +32,15 @@ export interface ConnectionDeps {
   heartbeat: Heartbeat;
   limits: ConnectionLimits;
   logger: Logger;
+  /** Where sockets' counts go (nothing by default). */
+  metrics?: ConnectionMetrics;
 }
 
 /** setTimeout cannot wait longer than this; a later expiry is checked again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Connection ids, unique per process: every log line about a socket carries its id. */
+let lastConnectionId = 0;
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8. */
 const MAX_CLOSE_REASON_BYTES = 123;
@@ -72,7 +78,11 @@ export class WsConnection implements RoomSocket {
   private readonly tcp: Duplex | null;
   private readonly address: string;
   private readonly deps: ConnectionDeps;
+  private readonly metrics: ConnectionMetrics;
   private readonly rate: TokenBucket;
+  /** For log lines: which socket, and since when (`performance.now()`). */
+  private readonly id = ++lastConnectionId;
+  private readonly openedAt = performance.now();
   /** Known once admitted (for log lines). */
   private doc: string | null = null;
   private session: RoomMembership | null = null;
@@ -94,13 +104,14 @@ export class WsConnection implements RoomSocket {
     this.tcp = ws.extensions === '' ? tcp : null;
     this.address = handshake.remoteAddress;
     this.deps = deps;
+    this.metrics = deps.metrics ?? NO_CONNECTION_METRICS;
     this.rate = new TokenBucket(deps.limits.maxMessagesPerSecond, deps.limits.maxMessageBurst);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('pong', () => {
       this.pongSinceLastBeat = true;
     });
     ws.on('error', (error) => deps.logger.debug({ ...this.describe(), err: error }, 'socket error'));
-    ws.once('close', () => this.onClose());
+    ws.once('close', (code: number) => this.onClose(code));
     deps.heartbeat.add(this);
     this.open(handshake).catch((error: unknown) => {
       deps.logger.error({ ...this.describe(), err: error }, 'could not open a sync connection');
@@ -113,6 +124,7 @@ export class WsConnection implements RoomSocket {
     const buffered = this.tcp?.writableLength ?? this.ws.bufferedAmount;
     if (buffered > this.deps.limits.maxBufferedBytes) {
       // It resyncs everything it missed when it reconnects (its step 1 asks for it).
+      this.metrics.slowReader();
       this.deps.logger.warn(
         { ...this.describe(), bufferedBytes: buffered },
         'closing a socket that reads too slowly',
@@ -128,6 +140,7 @@ export class WsConnection implements RoomSocket {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
+    this.metrics.closedByServer(code);
     this.ws.close(code, truncateReason(reason));
   }
 
@@ -150,8 +163,16 @@ export class WsConnection implements RoomSocket {
 
   private async open(handshake: Handshake): Promise<void> {
     const { deps } = this;
-    const admission = await admitConnection(handshake, deps.admission);
+    // Admission's own log lines name this connection too (one child logger per handshake).
+    const admissionLogger = deps.admission.logger.child({ conn: this.id });
+    const admission = await admitConnection(handshake, { ...deps.admission, logger: admissionLogger });
     if (admission.kind === 'refused') {
+      this.metrics.refused(admission.code, admission.denial ?? null);
+      // The reason is what the client is told (never the token itself).
+      deps.logger.info(
+        { ...this.describe(), code: admission.code, reason: admission.reason },
+        'refused a sync socket',
+      );
       this.close(admission.code, admission.reason);
       return;
     }
@@ -165,7 +186,8 @@ export class WsConnection implements RoomSocket {
     let session: RoomMembership;
     try {
       session = await deps.rooms.join(admission.doc, this, admission.access);
-    } catch {
+    } catch (error) {
+      deps.logger.error({ ...this.describe(), err: error }, 'could not load the document for a socket');
       this.close(CloseCode.InternalError, 'could not load the document');
       return;
     }
@@ -174,6 +196,7 @@ export class WsConnection implements RoomSocket {
       return;
     }
     this.session = session;
+    deps.logger.debug({ ...this.describe(), role: admission.access.role }, 'sync socket opened');
     const backlog = this.queued ?? [];
     this.queued = null;
     for (const frame of backlog) session.receive(frame);
@@ -185,7 +208,9 @@ export class WsConnection implements RoomSocket {
       this.close(CloseCode.InvalidMessage, 'expected binary frames');
       return;
     }
+    this.metrics.frameReceived(data.byteLength);
     if (!this.rate.take()) {
+      this.metrics.rateLimited();
       this.deps.logger.warn(this.describe(), 'closing a socket that sends too many messages');
       this.close(CloseCode.RateLimited, 'too many messages');
       return;
@@ -213,7 +238,11 @@ export class WsConnection implements RoomSocket {
     this.queued?.push(frame.slice());
   }
 
-  private onClose(): void {
+  private onClose(code: number): void {
+    if (this.session !== null) {
+      const durationMs = Math.round(performance.now() - this.openedAt);
+      this.deps.logger.debug({ ...this.describe(), code, durationMs }, 'sync socket closed');
+    }
     this.closing = true;
     this.closed = true;
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
@@ -234,6 +263,6 @@ export class WsConnection implements RoomSocket {
 
   /** Who this is, for log lines; built only when something is logged. */
   private describe(): Record<string, unknown> {
-    return { doc: this.doc, address: this.address };
+    return { conn: this.id, doc: this.doc, address: this.address };
   }
 }
