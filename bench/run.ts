@@ -6,6 +6,8 @@
  *   npm run bench                                  full run (writes bench/results/)
  *   npm run bench -- --only fan-out,hot-room      some workloads (prints only)
  *   npm run bench -- --servers inkwell            some servers (prints only)
+ *   npm run bench -- --only fan-out,hot-room --servers inkwell,inkwell-metrics-off
+ *                                                 the cost of metrics (METRICS=false)
  *   npm run bench -- --repeat 1 --seconds 5        quicker, noisier (prints only)
  */
 import fs from 'node:fs';
@@ -13,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { boundTarget, ratioTarget, renderChart, bestPeer, type Panel, type TargetCheck } from './report.ts';
-import { SERVER_KINDS, type ServerKind } from './servers.ts';
+import { OPTIONAL_SERVER_KINDS, SERVER_KINDS, type ServerKind } from './servers.ts';
 import {
   coldLoad,
   connectStorm,
@@ -50,7 +52,7 @@ const { values: args } = parseArgs({
 });
 const only = new Set((args.only?.split(',') ?? WORKLOADS) as Workload[]);
 const kinds = args.servers
-  ? SERVER_KINDS.filter((k) => args.servers!.split(',').includes(k.name))
+  ? [...SERVER_KINDS, ...OPTIONAL_SERVER_KINDS].filter((k) => args.servers!.split(',').includes(k.name))
   : SERVER_KINDS;
 const seconds = Number(args.seconds);
 const repeat = Number(args.repeat);

@@ -1,10 +1,12 @@
 import { useSyncExternalStore } from 'react';
 
 /** The app's routes. The server answers `/` and `/d/*` with the same page. */
-export type Route = { page: 'home' } | { page: 'document'; name: string } | { page: 'not-found' };
+export type Route =
+  { page: 'home' } | { page: 'document'; name: string } | { page: 'admin' } | { page: 'not-found' };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' };
+  if (pathname === '/admin' || pathname === '/admin/') return { page: 'admin' };
   const match = /^\/d\/([^/]+)\/?$/.exec(pathname);
   if (match) {
     try {

@@ -11,6 +11,7 @@ import type { CallerEnv } from './http/callerAccess.ts';
 import { mountOpsRoutes } from './http/opsRoutes.ts';
 import { Readiness } from './health/Readiness.ts';
 import { PrometheusMetrics } from './metrics/PrometheusMetrics.ts';
+import { StatsSampler } from './metrics/StatsSampler.ts';
 import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
@@ -87,8 +88,9 @@ export async function startServer(
 
   const httpLogger = logger.child({ component: 'http' });
   const transportLogger = logger.child({ component: 'transport' });
+  const stats = metrics === null ? null : new StatsSampler(metrics, registry, storage.catalogue);
   const app = new Hono<CallerEnv>();
-  mountOpsRoutes(app, { metrics, readiness, authorizer, metricsToken: config.metricsToken });
+  mountOpsRoutes(app, { metrics, stats, readiness, authorizer, metricsToken: config.metricsToken });
   createApp(
     {
       registry,
@@ -143,6 +145,7 @@ export async function startServer(
       shuttingDown = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       heartbeat.stop();
+      stats?.stop();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       await storage.close();
       for (const client of wss.clients) client.terminate();
