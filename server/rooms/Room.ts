@@ -246,7 +246,10 @@ export class Room {
   }
 
   private reject(connection: RoomConnection, code: number, reason: string): void {
-    this.logger.warn({ doc: this.name, code, reason }, 'closing a socket that sent a bad frame');
+    this.logger.warn(
+      { conn: connection.socket.id, doc: this.name, code, reason },
+      'closing a socket that sent a bad frame',
+    );
     connection.socket.close(code, reason);
   }
 }

@@ -84,7 +84,7 @@ export class UpdatePipeline {
       (error: unknown) => {
         quota.released(bytes);
         metrics.storageFailed('append');
-        logger.error({ err: error, doc: name }, 'could not store an update');
+        logger.error({ err: error, conn: connection.socket.id, doc: name }, 'could not store an update');
         // Retryable: the client still holds the change and resends it after reconnecting.
         connection.socket.close(CloseCode.InternalError, 'could not store the update');
       },

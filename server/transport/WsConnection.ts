@@ -81,7 +81,7 @@ export class WsConnection implements RoomSocket {
   private readonly metrics: ConnectionMetrics;
   private readonly rate: TokenBucket;
   /** For log lines: which socket, and since when (`performance.now()`). */
-  private readonly id = ++lastConnectionId;
+  readonly id = ++lastConnectionId;
   private readonly openedAt = performance.now();
   /** Known once admitted (for log lines). */
   private doc: string | null = null;
