@@ -7,6 +7,8 @@
  *   npm run bench -- --only fan-out,hot-room      some workloads (prints only)
  *   npm run bench -- --servers inkwell            some servers (prints only)
  *   npm run bench -- --servers inkwell,inkwell-postgres   SQLite beside PostgreSQL
+ *   npm run bench -- --only fan-out,hot-room --servers inkwell,inkwell-metrics-off
+ *                                                 the cost of metrics (METRICS=false)
  *   npm run bench -- --repeat 1 --seconds 5        quicker, noisier (prints only)
  */
 import fs from 'node:fs';
@@ -14,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { boundTarget, ratioTarget, renderChart, bestPeer, type Panel, type TargetCheck } from './report.ts';
-import { ALL_SERVER_KINDS, SERVER_KINDS, type ServerKind } from './servers.ts';
+import { OPTIONAL_SERVER_KINDS, SERVER_KINDS, type ServerKind } from './servers.ts';
 import {
   coldLoad,
   connectStorm,
@@ -51,7 +53,7 @@ const { values: args } = parseArgs({
 });
 const only = new Set((args.only?.split(',') ?? WORKLOADS) as Workload[]);
 const kinds = args.servers
-  ? ALL_SERVER_KINDS.filter((k) => args.servers!.split(',').includes(k.name))
+  ? [...SERVER_KINDS, ...OPTIONAL_SERVER_KINDS].filter((k) => args.servers!.split(',').includes(k.name))
   : SERVER_KINDS;
 const seconds = Number(args.seconds);
 const repeat = Number(args.repeat);

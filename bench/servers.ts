@@ -95,6 +95,22 @@ export const SERVER_KINDS: readonly ServerKind[] = [inkwell, hocuspocus, yWebsoc
 /** Every kind `--servers` can name: the peers, and Inkwell's other storage. */
 export const ALL_SERVER_KINDS: readonly ServerKind[] = [...SERVER_KINDS, inkwellPostgres];
 
+/**
+ * Inkwell with METRICS=false: the cost of metrics is the difference from `inkwell` in one
+ * run (`--servers inkwell,inkwell-metrics-off`). Only run when asked for by name.
+ */
+const inkwellWithoutMetrics: ServerKind = {
+  ...inkwell,
+  name: 'inkwell-metrics-off',
+  command: (port, dataDir) => {
+    const { args, env } = inkwell.command(port, dataDir);
+    return { args, env: { ...env, METRICS: 'false' } };
+  },
+};
+
+/** Servers run only when `--servers` names them. */
+export const OPTIONAL_SERVER_KINDS: readonly ServerKind[] = [inkwellWithoutMetrics];
+
 export interface ProcessStats {
   /** User + system CPU time since the process started. */
   cpuSeconds: number;

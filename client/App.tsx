@@ -7,6 +7,8 @@ import { navigate, parseRoute, usePathname } from './router.ts';
 
 // The editor (Tiptap, ProseMirror, Yjs) is most of the code: the document list need not wait for it.
 const EditorPage = lazy(() => import('./editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })));
+// The operations dashboard (uPlot) is for operators only: its own chunk.
+const AdminPage = lazy(() => import('./admin/AdminPage.tsx').then((m) => ({ default: m.AdminPage })));
 
 /** Same size as the editor page's frame, so nothing jumps when the editor arrives. */
 const EditorLoading = () => (
@@ -49,6 +51,12 @@ function Page() {
       return (
         <Suspense fallback={<EditorLoading />}>
           <EditorPage key={route.name} name={route.name} auth={auth} />
+        </Suspense>
+      );
+    case 'admin':
+      return (
+        <Suspense fallback={<div className="page" aria-busy="true" />}>
+          <AdminPage />
         </Suspense>
       );
     case 'not-found':

@@ -8,7 +8,8 @@ import './styles.css';
 
 // A shared link's token is taken into storage before anything uses it.
 const route = parseRoute(window.location.pathname);
-adoptTokenFromUrl(route.page === 'document' ? route.name : null);
+// The dashboard keeps its admin token apart (client/admin/adminToken.ts).
+if (route.page !== 'admin') adoptTokenFromUrl(route.page === 'document' ? route.name : null);
 
 registerServiceWorker();
 

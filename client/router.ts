@@ -3,13 +3,18 @@ import { documentPath } from '../shared/docName.ts';
 
 export { documentPath };
 
-/** The app's routes. The server answers `/`, `/trash` and `/d/*` with the same page. */
+/** The app's routes. The server answers `/`, `/trash`, `/admin` and `/d/*` with the same page. */
 export type Route =
-  { page: 'home' } | { page: 'trash' } | { page: 'document'; name: string } | { page: 'not-found' };
+  | { page: 'home' }
+  | { page: 'trash' }
+  | { page: 'admin' }
+  | { page: 'document'; name: string }
+  | { page: 'not-found' };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' };
   if (pathname === '/trash' || pathname === '/trash/') return { page: 'trash' };
+  if (pathname === '/admin' || pathname === '/admin/') return { page: 'admin' };
   // The whole rest of the path is the name, decoded once: links made here encode `/` as %2F,
   // but a hand-typed `/d/playground/0/main` names the same document. One trailing `/` is
   // dropped as before (a name that ends in `/` is reached as `%2F`).

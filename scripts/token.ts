@@ -4,12 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { isRole, MIN_SECRET_LENGTH, Role } from '../shared/access.ts';
+import { isTokenRole, MIN_SECRET_LENGTH, Role, TokenRole } from '../shared/access.ts';
 import { signToken } from '../server/access/TokenVerifier.ts';
 
-const USAGE = `usage: npm run token -- --doc NAME|PREFIX* [--role read|write] [--ttl 1h] [--name "Ada"] [--sub ID] [--base URL]
+const USAGE = `usage: npm run token -- --doc NAME|PREFIX* [--role read|write|admin] [--ttl 1h] [--name "Ada"] [--sub ID] [--base URL]
   --doc    a document name, or a prefix ending in * (e.g. "team-*", or "*" for every document)
-  --role   read (view only) or write (default: write)
+  --role   read (view only), write (default), or admin (/metrics and the /admin dashboard;
+           opens no document; --doc is not needed)
   --ttl    lifetime: 90s, 30m, 12h, 7d (default: 1h)
   --name   display name carried in the token
   --sub    user id (default: a random id)
@@ -46,8 +47,10 @@ if (values.help) {
 const secret = process.env.AUTH_SECRET ?? '';
 if (secret.length < MIN_SECRET_LENGTH)
   fail(`AUTH_SECRET must be set (at least ${MIN_SECRET_LENGTH} characters)`);
+if (!isTokenRole(values.role)) fail('--role must be read, write or admin');
+// An admin token opens no document; its doc claim is required by the format, not used.
+if (values.role === TokenRole.Admin) values.doc ??= '*';
 if (!values.doc) fail('--doc is required');
-if (!isRole(values.role)) fail('--role must be read or write');
 
 const token = await signToken(
   secret,
@@ -55,7 +58,10 @@ const token = await signToken(
   parseTtl(values.ttl),
 );
 const base = values.base ?? `http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? '1234'}`;
-const link = values.doc.endsWith('*')
-  ? `${base}/?token=${token}`
-  : `${base}/d/${encodeURIComponent(values.doc)}?token=${token}`;
+const link =
+  values.role === TokenRole.Admin
+    ? `${base}/admin?token=${token}`
+    : values.doc.endsWith('*')
+      ? `${base}/?token=${token}`
+      : `${base}/d/${encodeURIComponent(values.doc)}?token=${token}`;
 process.stdout.write(`${token}\n\nlink: ${link}\n`);

@@ -50,6 +50,8 @@ const envSchema = z.object({
   REPEAT_REFUSAL_WINDOW_MS: integer(0, 3_600_000).default(60_000),
   TRASH_RETENTION_DAYS: integer(0, 36_500).default(30),
   MAX_IMAGE_BYTES: integer(1024, 1024 * MiB).default(10 * MiB),
+  METRICS: z.enum(['true', 'false']).default('true'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -105,6 +107,10 @@ export interface Config {
   trashRetentionDays: number;
   /** Uploaded images above this size are refused (413). */
   maxImageBytes: number;
+  /** Count what the server does and serve `/metrics` and the dashboard's stats. */
+  metrics: boolean;
+  /** A bearer token Prometheus may scrape `/metrics` with when auth is on (besides admin tokens). */
+  metricsToken: string | null;
 }
 
 export interface DatabaseConfig {
@@ -169,5 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     repeatRefusalWindowMs: e.REPEAT_REFUSAL_WINDOW_MS,
     trashRetentionDays: e.TRASH_RETENTION_DAYS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
+    metrics: e.METRICS === 'true',
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

@@ -2,10 +2,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
 import { CloseCode } from '../shared/closeCodes.ts';
 import type { Config } from './config.ts';
 import { DocumentLifecycle } from './documents/DocumentLifecycle.ts';
 import { createApp } from './http/app.ts';
+import type { CallerEnv } from './http/callerAccess.ts';
+import { mountOpsRoutes } from './http/opsRoutes.ts';
+import { Readiness } from './health/Readiness.ts';
+import { PrometheusMetrics } from './metrics/PrometheusMetrics.ts';
+import { StatsSampler } from './metrics/StatsSampler.ts';
 import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
@@ -25,6 +31,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly registry: RoomRegistry;
+  /** Null with METRICS=false. */
+  readonly metrics: PrometheusMetrics | null;
   /**
    * Graceful stop: refuse new work, close sockets with 1012 (clients retry), flush every
    * room, close the storage. Idempotent.
@@ -50,8 +58,23 @@ const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url)
 /** Wires store, rooms, transport and HTTP together and listens. */
 export async function startServer(config: Config, logger: Logger, storage?: Storage): Promise<RunningServer> {
   storage ??= await openStorage(config, logger);
-  const registry = new RoomRegistry({
-    log: storage.log,
+  let shuttingDown = false;
+  const isShuttingDown = () => shuttingDown;
+  const readiness = new Readiness({
+    isShuttingDown,
+    catalogue: storage.catalogue,
+    probe: storage.probe?.bind(storage),
+  });
+  // The gauges read the registry (declared below) at scrape time.
+  const metrics: PrometheusMetrics | null = config.metrics
+    ? new PrometheusMetrics({
+        connections: () => registry.connectionCount,
+        documentsLoaded: () => registry.loadedCount,
+      })
+    : null;
+  const registry: RoomRegistry = new RoomRegistry({
+    log: readiness.watch(storage.log),
+    metrics: metrics ?? undefined,
     logger: logger.child({ component: 'rooms' }),
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
@@ -73,27 +96,30 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
       : new TokenVerifier({ secret: config.authSecret, publicKeyPem: config.authPublicKey ?? undefined });
   const authorizer = new Authorizer(verifier);
   const heartbeat = new Heartbeat(config.heartbeatIntervalMs);
-  let shuttingDown = false;
 
   const httpLogger = logger.child({ component: 'http' });
   const transportLogger = logger.child({ component: 'transport' });
-  const isShuttingDown = () => shuttingDown;
-  const app = createApp({
-    registry,
-    isShuttingDown,
-    catalogue: storage.catalogue,
-    log: storage.log,
-    logger: httpLogger,
-    clientDir: CLIENT_DIST_DIR,
-    authorizer,
-    tokenSecret: config.authSecret,
-    probeStorage: storage.probe?.bind(storage),
-    maxDocNameBytes: config.maxDocNameBytes,
-    lifecycle,
-    trashRetentionDays: config.trashRetentionDays,
-    blobs: storage.blobs,
-    maxImageBytes: config.maxImageBytes,
-  });
+  const stats = metrics === null ? null : new StatsSampler(metrics, registry, storage.catalogue);
+  const app = new Hono<CallerEnv>();
+  mountOpsRoutes(app, { metrics, stats, readiness, authorizer, metricsToken: config.metricsToken });
+  createApp(
+    {
+      registry,
+      isShuttingDown,
+      catalogue: storage.catalogue,
+      log: storage.log,
+      logger: httpLogger,
+      clientDir: CLIENT_DIST_DIR,
+      authorizer,
+      tokenSecret: config.authSecret,
+      maxDocNameBytes: config.maxDocNameBytes,
+      lifecycle,
+      trashRetentionDays: config.trashRetentionDays,
+      blobs: storage.blobs,
+      maxImageBytes: config.maxImageBytes,
+    },
+    app,
+  );
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -127,6 +153,7 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
       heartbeat,
       refusals,
       logger: transportLogger,
+      metrics: metrics ?? undefined,
       limits: {
         maxMessageBytes: config.maxMessageBytes,
         maxBufferedBytes: config.maxBufferedBytes,
@@ -145,6 +172,7 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       heartbeat.stop();
       lifecycle.stop();
+      stats?.stop();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       await storage.close();
       for (const client of wss.clients) client.terminate();
@@ -155,5 +183,5 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, registry, close };
+  return { url: `http://${host}:${port}`, port, registry, metrics, close };
 }

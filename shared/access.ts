@@ -13,9 +13,23 @@ export interface Access {
   readonly role: Role;
 }
 
-/** True for the two roles a token may carry. */
+/** True for the two document roles. */
 export function isRole(value: unknown): value is Role {
   return value === Role.Read || value === Role.Write;
+}
+
+/**
+ * The roles a token may carry: a document role, or `admin`, which is for operating the
+ * server (`/metrics`, the `/admin` dashboard) and grants no access to any document. Kept
+ * apart from `Role` so that nothing that hands out document roles (share links, the
+ * client's read-only mode) can hand out or mistake `admin`.
+ */
+export const TokenRole = { ...Role, Admin: 'admin' } as const;
+export type TokenRole = (typeof TokenRole)[keyof typeof TokenRole];
+
+/** True for the roles a token may carry. */
+export function isTokenRole(value: unknown): value is TokenRole {
+  return isRole(value) || value === TokenRole.Admin;
 }
 
 /** HS256 needs a secret at least as long as its hash (RFC 7518 §3.2). */
@@ -29,7 +43,7 @@ export interface AccessClaims {
   name?: string;
   /** An exact document name, or a prefix ending in `*` (`team-*`, or `*` for all). */
   doc: string;
-  role: Role;
+  role: TokenRole;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }

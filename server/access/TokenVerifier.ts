@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { MAX_DOC_NAME_BYTES_CEILING } from '../../shared/docName.ts';
-import { MIN_SECRET_LENGTH, Role, type AccessClaims } from '../../shared/access.ts';
+import { MIN_SECRET_LENGTH, TokenRole, type AccessClaims } from '../../shared/access.ts';
 
 /** Why a token was refused. The message is safe to show the client. */
 export class TokenError extends Error {
@@ -17,7 +17,7 @@ const claimsSchema = z.object({
     .min(1)
     // A name or a prefix and its `*`; UTF-16 units never outnumber UTF-8 bytes.
     .max(MAX_DOC_NAME_BYTES_CEILING + 1),
-  role: z.enum(Role),
+  role: z.enum(TokenRole),
   exp: z.number().int(),
 });
 
@@ -79,7 +79,7 @@ export class TokenVerifier {
 /** Mints an HS256 token (the CLI and the share endpoint use this). */
 export function signToken(
   secret: string,
-  claims: { sub: string; name?: string; doc: string; role: Role },
+  claims: { sub: string; name?: string; doc: string; role: TokenRole },
   ttlSeconds: number,
 ): Promise<string> {
   return new SignJWT({ doc: claims.doc, role: claims.role, ...(claims.name ? { name: claims.name } : {}) })

@@ -51,8 +51,11 @@ type Admitted = {
   /** When the token expires (ms since the epoch) and the connection must close; null: never. */
   expiresAt: number | null;
 };
-/** The connection must be closed with `code` and `reason`; it holds no slot. */
-type Refused = { kind: 'refused'; code: CloseCode; reason: string };
+/**
+ * The connection must be closed with `code` and `reason`; it holds no slot. `denial` says
+ * why its token was refused, if that was the reason (counted by the metrics).
+ */
+type Refused = { kind: 'refused'; code: CloseCode; reason: string; denial?: Denial };
 
 const looksLikeJwt = (value: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(value);
 
@@ -134,14 +137,15 @@ function tokenFrom(handshake: Handshake, url: URL): string | null {
 }
 
 function refusalFor(denied: Denied): Refused {
-  switch (denied.denial) {
+  const { denial } = denied;
+  switch (denial) {
     case Denial.MissingToken:
     case Denial.InvalidToken:
-      return refuse(CloseCode.Unauthorized, denied.message);
+      return { ...refuse(CloseCode.Unauthorized, denied.message), denial };
     case Denial.Forbidden:
-      return refuse(CloseCode.Forbidden, 'token is not for this document');
+      return { ...refuse(CloseCode.Forbidden, 'token is not for this document'), denial };
     default: {
-      const unhandled: never = denied.denial;
+      const unhandled: never = denial;
       throw new Error(`unhandled denial ${String(unhandled)}`);
     }
   }

@@ -1,4 +1,4 @@
-import { docPatternMatches, Role, type Access } from '../../shared/access.ts';
+import { docPatternMatches, Role, TokenRole, type Access } from '../../shared/access.ts';
 import { TokenError, type TokenVerifier } from './TokenVerifier.ts';
 
 /** Shared, frozen: every connection of one role holds the same object. */
@@ -13,7 +13,7 @@ export interface Caller {
   readonly subject: string | null;
   /** The documents the caller may reach: a name, or a prefix ending in `*`. */
   readonly scope: string;
-  readonly role: Role;
+  readonly role: TokenRole;
   /** When the caller's token expires (ms since the epoch); null when auth is off. */
   readonly expiresAt: number | null;
 }
@@ -42,7 +42,14 @@ type Identified = { kind: 'identified'; caller: Caller };
 
 /** True when the caller may see the document at all (the document list uses this). */
 export function covers(caller: Caller, doc: string): boolean {
-  return docPatternMatches(caller.scope, doc);
+  // An admin token operates the server; it opens no document, whatever its `doc` says.
+  return caller.role !== TokenRole.Admin && docPatternMatches(caller.scope, doc);
+}
+
+/** True when the caller may operate the server: metrics and the dashboard's stats. */
+export function operates(caller: Caller): boolean {
+  // With auth off everyone may do everything, as with documents.
+  return caller.subject === null || caller.role === TokenRole.Admin;
 }
 
 /** The rule, without the token: may this caller do this? */
@@ -61,7 +68,9 @@ export function permit(caller: Caller, request: AccessRequest): Granted | Denied
       throw new Error(`unhandled access request ${JSON.stringify(unhandled)}`);
     }
   }
-  if (!allowed) return { kind: 'denied', denial: Denial.Forbidden, message: 'forbidden' };
+  if (!allowed || caller.role === TokenRole.Admin) {
+    return { kind: 'denied', denial: Denial.Forbidden, message: 'forbidden' };
+  }
   return { kind: 'granted', access: ACCESS[caller.role], caller };
 }
 

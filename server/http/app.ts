@@ -30,7 +30,6 @@ import { ExportFormat, exportDocument, isExportFormat } from '../export/exportDo
 import type { BlobStore } from '../storage/BlobStore.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import type { DocLog } from '../storage/DocLog.ts';
-import type { StorageHealth } from '../storage/Storage.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
 import { mountDocumentActions } from './documentActions.ts';
 import { isImageUpload, mountImageRoutes } from './imageRoutes.ts';
@@ -50,8 +49,6 @@ interface AppDeps {
   authorizer: Authorizer;
   /** The HS256 secret share links are signed with; null when auth is off. */
   tokenSecret: string | null;
-  /** Asks the storage whether it answers (`/readyz`); absent when it always does. */
-  probeStorage?: () => Promise<StorageHealth>;
   /** Longest document name, in UTF-8 bytes. */
   maxDocNameBytes: number;
   lifecycle: DocumentLifecycle;
@@ -112,16 +109,6 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       documentsLoaded: registry.loadedCount,
       sessions: registry.connectionCount,
     });
-  });
-
-  // Liveness stays 200 while the database is away (the process is fine and recovers by
-  // itself); readiness tells a load balancer to send new clients elsewhere meanwhile.
-  app.get('/readyz', async (c) => {
-    if (deps.isShuttingDown()) return c.json({ status: 'shutting-down' }, 503);
-    const health = (await deps.probeStorage?.()) ?? { ok: true };
-    return health.ok
-      ? c.json({ status: 'ready' })
-      : c.json({ status: 'unavailable', reason: health.reason }, 503);
   });
 
   const apiBodyLimit = bodyLimit({

@@ -54,6 +54,7 @@ export function mountStaticClient<E extends Env>(app: Hono<E>, clientDir: string
   app.get('/', appShell);
   app.get('/d/*', appShell);
   app.get('/trash', appShell);
+  app.get('/admin', appShell);
 
   // The web client's own "page does not exist" screen (it routes the unknown path itself),
   // or a plain page when the client is not built.

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
+import type { RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
 import type { RoomDocument } from './RoomDocument.ts';
 import type { SizeQuota } from './SizeQuota.ts';
@@ -12,6 +13,7 @@ interface CompactorOptions {
   quota: SizeQuota;
   /** Log entries after which the log is folded into the snapshot. */
   compactAfterUpdates: number;
+  metrics: RoomMetrics;
 }
 
 /**
@@ -71,7 +73,8 @@ export class Compactor {
 
   private compact(): Promise<void> {
     if (this.running !== null) return this.running;
-    const { name, log, logger, document, quota } = this.options;
+    const { name, log, logger, document, quota, metrics } = this.options;
+    const startedAt = performance.now();
     const covered = this.logLength;
     const coveredBytes = quota.logBytes;
     const throughSeq = this.appliedThroughSeq;
@@ -83,8 +86,13 @@ export class Compactor {
         () => {
           this.logLength -= covered;
           quota.compacted(snapshot.byteLength, coveredBytes);
+          metrics.compaction(performance.now() - startedAt, true);
         },
-        (error: unknown) => logger.error({ err: error, doc: name }, 'compaction failed'),
+        (error: unknown) => {
+          metrics.compaction(performance.now() - startedAt, false);
+          metrics.storageFailed('compact');
+          logger.error({ err: error, doc: name }, 'compaction failed');
+        },
       )
       .finally(() => {
         this.running = null;

@@ -7,6 +7,8 @@ import {
   ProtocolError,
 } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
+import type { MessageKind } from '../metrics/messageKinds.ts';
+import { NO_ROOM_METRICS, type RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
 import { AwarenessRelay, type PresentPerson } from './AwarenessRelay.ts';
 import { Compactor } from './Compactor.ts';
@@ -29,6 +31,8 @@ export interface RoomOptions {
   maxDocumentBytes: number;
   /** What follows each room's document from outside (e.g. the title mirror). */
   observers?: readonly RoomObserverFactory[];
+  /** Where the room reports what it does (nothing by default). */
+  metrics?: RoomMetrics;
 }
 
 /** Sent (once) to a read-only connection that sends an update (clients see this text). */
@@ -47,23 +51,35 @@ export class Room {
   private readonly updates: UpdatePipeline;
   private readonly compactor: Compactor;
   private readonly connections = new Set<RoomConnection>();
+  private readonly metrics: RoomMetrics;
   private destroyed = false;
+  /** Frames received since the room loaded (the dashboard's per-document rate). */
+  private received = 0;
 
   private constructor(options: RoomOptions, stored: StoredDocument | null) {
     const { name, log, logger } = options;
     this.name = name;
     this.logger = logger;
+    this.metrics = options.metrics ?? NO_ROOM_METRICS;
     const observers = (options.observers ?? []).map((observe) => observe(name));
     const doc = new Y.Doc();
     doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocumentUpdate(update, origin));
     this.document = new RoomDocument(doc, stored, name, logger, (loaded) => {
       for (const observer of observers) observer.loaded(loaded);
     });
-    this.awareness = new AwarenessRelay(doc, (frame) => this.broadcast(frame));
+    this.awareness = new AwarenessRelay(doc, (frame) => this.broadcast('awareness', frame));
     const quota = SizeQuota.forStored(options.maxDocumentBytes, stored);
     const { document } = this;
     this.compactor = new Compactor(
-      { name, log, logger, document, quota, compactAfterUpdates: options.compactAfterUpdates },
+      {
+        name,
+        log,
+        logger,
+        document,
+        quota,
+        compactAfterUpdates: options.compactAfterUpdates,
+        metrics: this.metrics,
+      },
       stored,
     );
     this.updates = new UpdatePipeline({
@@ -74,6 +90,7 @@ export class Room {
       quota,
       compactor: this.compactor,
       observers,
+      metrics: this.metrics,
       reject: (connection, code, reason) => this.reject(connection, code, reason),
     });
   }
@@ -98,6 +115,11 @@ export class Room {
     return this.destroyed;
   }
 
+  /** Frames received since the room loaded. */
+  get receivedCount(): number {
+    return this.received;
+  }
+
   /**
    * Connects a socket: sends the server's step 1 and the awareness states present.
    * `onLeave` runs when the connection leaves (by default, just disconnecting it).
@@ -110,7 +132,9 @@ export class Room {
     const connection = new RoomConnection(this, socket, access, onLeave);
     this.connections.add(connection);
     // Without the server's step 1, edits the client made offline would never be pulled.
-    socket.send(this.document.syncStep1Frame());
+    const step1 = this.document.syncStep1Frame();
+    socket.send(step1);
+    this.metrics.sent('sync-step-1', step1.byteLength);
     this.awareness.greet(connection);
     return connection;
   }
@@ -132,11 +156,17 @@ export class Room {
       this.reject(connection, CloseCode.InvalidMessage, reason);
       return;
     }
+    this.received++;
+    this.metrics.received(message.type);
     switch (message.type) {
       case 'sync-step-1': {
         const answer = this.document.syncStep2Frame(message.stateVector);
-        if (answer === null) this.reject(connection, CloseCode.InvalidMessage, 'undecodable state vector');
-        else connection.socket.send(answer);
+        if (answer === null) {
+          this.reject(connection, CloseCode.InvalidMessage, 'undecodable state vector');
+        } else {
+          connection.socket.send(answer);
+          this.metrics.sent('sync-step-2', answer.byteLength);
+        }
         return;
       }
       case 'sync-step-2':
@@ -195,7 +225,7 @@ export class Room {
       case 'server':
         // Encoded once; every socket (the sender too: its save indicator waits for the echo)
         // gets the same bytes.
-        this.broadcast(encodeSyncUpdate(update));
+        this.broadcast('sync-update', encodeSyncUpdate(update));
         return;
       default: {
         const unhandled: never = kind;
@@ -216,12 +246,16 @@ export class Room {
     connection.socket.send(encodePermissionDenied(READ_ONLY_REASON));
   }
 
-  private broadcast(frame: Uint8Array): void {
+  private broadcast(kind: MessageKind, frame: Uint8Array): void {
     for (const connection of this.connections) connection.socket.send(frame);
+    this.metrics.broadcast(kind, this.connections.size, frame.byteLength);
   }
 
   private reject(connection: RoomConnection, code: number, reason: string): void {
-    this.logger.warn({ doc: this.name, code, reason }, 'closing a socket that sent a bad frame');
+    this.logger.warn(
+      { conn: connection.socket.id, doc: this.name, code, reason },
+      'closing a socket that sent a bad frame',
+    );
     connection.socket.close(code, reason);
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.ts';
 import type { PresentPerson } from './AwarenessRelay.ts';
 import { DocumentDeletedError } from './DocumentDeletedError.ts';
+import { NO_ROOM_METRICS, type RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import { Room } from './Room.ts';
 import type { Access } from '../../shared/access.ts';
@@ -17,6 +18,7 @@ interface RoomRegistryOptions {
   observers?: readonly RoomObserverFactory[];
   /** True when the document is in the trash: joins are refused (DocumentDeletedError). */
   isDeleted?: (name: string) => Promise<boolean>;
+  metrics?: RoomMetrics;
 }
 
 /**
@@ -60,6 +62,11 @@ export class RoomRegistry {
       if (people.length > 0) present.set(name, people);
     }
     return present;
+  }
+
+  /** The rooms whose load has finished (the dashboard's per-document figures). */
+  rooms(): IterableIterator<Room> {
+    return this.loaded.values();
   }
 
   /** True when the document is in memory or being loaded. */
@@ -106,6 +113,7 @@ export class RoomRegistry {
     let load = this.loads.get(name);
     if (load === undefined) {
       const { log, logger, compactAfterUpdates, maxDocumentBytes, observers } = this.options;
+      const metrics = this.options.metrics ?? NO_ROOM_METRICS;
       load = Room.load({
         name,
         log,
@@ -113,11 +121,13 @@ export class RoomRegistry {
         compactAfterUpdates,
         maxDocumentBytes,
         observers,
+        metrics,
       });
       this.loads.set(name, load);
       load.then(
         (room) => this.loaded.set(name, room),
         (error: unknown) => {
+          metrics.storageFailed('load');
           logger.error({ err: error, doc: name }, 'could not load a document');
           this.loads.delete(name);
         },
@@ -140,6 +150,7 @@ export class RoomRegistry {
     try {
       await room.flush();
     } catch (error) {
+      this.options.metrics?.storageFailed('flush');
       this.options.logger.error({ err: error, doc: room.name }, 'could not flush a document');
     }
     // Someone joined while we flushed, or another unload won the race.

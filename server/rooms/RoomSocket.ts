@@ -5,6 +5,8 @@
 export interface RoomSocket {
   /** Queues one binary frame. Frames are shared between sockets: never mutate them. */
   send(frame: Uint8Array): void;
+  /** The transport's connection id, for log lines (absent for test sockets). */
+  readonly id?: number;
   /** Closes the connection with a close code from `shared/closeCodes.ts`. */
   close(code: number, reason: string): void;
 }

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import type { Logger } from '../logger.ts';
+import type { RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import type { Compactor } from './Compactor.ts';
 import { COMMITTED_ORIGIN } from './origins.ts';
@@ -17,6 +18,7 @@ interface UpdatePipelineOptions {
   quota: SizeQuota;
   compactor: Compactor;
   observers: readonly RoomObserver[];
+  metrics: RoomMetrics;
   /** Closes a connection that sent something unusable. */
   reject(connection: RoomConnection, code: number, reason: string): void;
 }
@@ -26,6 +28,9 @@ interface CommittedUpdate {
   connection: RoomConnection;
   update: Uint8Array;
   seq: number;
+  /** `performance.now()` when it arrived and when it was committed (for the metrics). */
+  arrivedAt: number;
+  committedAt: number;
 }
 
 /** A Yjs update that changes nothing (no structs, no deletions), e.g. an up-to-date step 2. */
@@ -51,7 +56,8 @@ export class UpdatePipeline {
 
   /** Takes a client's update (step 2 or update message) towards the log. */
   accept(connection: RoomConnection, update: Uint8Array): void {
-    const { name, log, logger, quota, reject } = this.options;
+    const { name, log, logger, quota, reject, metrics } = this.options;
+    const arrivedAt = performance.now();
     let decoded;
     try {
       // Full structural validation before the bytes reach the log.
@@ -70,14 +76,15 @@ export class UpdatePipeline {
     const write = log.append(name, update).then(
       (seq) => {
         quota.committed(bytes);
-        this.committed.push({ connection, update, seq });
+        this.committed.push({ connection, update, seq, arrivedAt, committedAt: performance.now() });
         // The log settles a whole group commit's appends in one run of microtasks; this one
         // is queued behind them, so it sees the whole batch.
         if (this.committed.length === 1) queueMicrotask(() => this.applyCommitted());
       },
       (error: unknown) => {
         quota.released(bytes);
-        logger.error({ err: error, doc: name }, 'could not store an update');
+        metrics.storageFailed('append');
+        logger.error({ err: error, conn: connection.socket.id, doc: name }, 'could not store an update');
         // Retryable: the client still holds the change and resends it after reconnecting.
         connection.socket.close(CloseCode.InternalError, 'could not store the update');
       },
@@ -100,7 +107,7 @@ export class UpdatePipeline {
    */
   private applyCommitted(): void {
     const batch = this.committed;
-    const { document, compactor, observers, logger, name, reject } = this.options;
+    const { document, compactor, observers, logger, name, reject, metrics } = this.options;
     if (batch.length === 0 || document.isDestroyed) return;
     this.committed = [];
     const doc = document.materialized();
@@ -115,6 +122,10 @@ export class UpdatePipeline {
         }
       }
     }, COMMITTED_ORIGIN);
+    // The transaction's end broadcast the batch (Room.onDocumentUpdate).
+    const broadcastAt = performance.now();
+    for (const { arrivedAt, committedAt } of batch)
+      metrics.updateBroadcast(arrivedAt, committedAt, broadcastAt);
     for (const observer of observers) observer.committed(doc);
     compactor.compactIfDue();
   }

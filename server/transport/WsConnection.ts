@@ -5,6 +5,7 @@ import { KEEPALIVE_FRAME } from '../../shared/protocol.ts';
 import { admitConnection, type AdmissionPolicy, type Handshake } from '../access/admitConnection.ts';
 import type { Logger } from '../logger.ts';
 import type { Access } from '../../shared/access.ts';
+import { NO_CONNECTION_METRICS, type ConnectionMetrics } from '../metrics/ConnectionMetrics.ts';
 import { DocumentDeletedError } from '../rooms/DocumentDeletedError.ts';
 import type { RoomConnection } from '../rooms/RoomConnection.ts';
 import type { RoomSocket } from '../rooms/RoomSocket.ts';
@@ -36,10 +37,15 @@ export interface ConnectionDeps {
   refusals: Pick<RefusalMemory, 'remember'>;
   limits: ConnectionLimits;
   logger: Logger;
+  /** Where sockets' counts go (nothing by default). */
+  metrics?: ConnectionMetrics;
 }
 
 /** setTimeout cannot wait longer than this; a later expiry is checked again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Connection ids, unique per process: every log line about a socket carries its id. */
+let lastConnectionId = 0;
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8. */
 const MAX_CLOSE_REASON_BYTES = 123;
@@ -77,7 +83,11 @@ export class WsConnection implements RoomSocket {
   private readonly tcp: Duplex | null;
   private readonly address: string;
   private readonly deps: ConnectionDeps;
+  private readonly metrics: ConnectionMetrics;
   private readonly rate: TokenBucket;
+  /** For log lines: which socket, and since when (`performance.now()`). */
+  readonly id = ++lastConnectionId;
+  private readonly openedAt = performance.now();
   /** Known once admitted (for log lines). */
   private doc: string | null = null;
   private session: RoomMembership | null = null;
@@ -99,13 +109,14 @@ export class WsConnection implements RoomSocket {
     this.tcp = ws.extensions === '' ? tcp : null;
     this.address = handshake.remoteAddress;
     this.deps = deps;
+    this.metrics = deps.metrics ?? NO_CONNECTION_METRICS;
     this.rate = new TokenBucket(deps.limits.maxMessagesPerSecond, deps.limits.maxMessageBurst);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('pong', () => {
       this.pongSinceLastBeat = true;
     });
     ws.on('error', (error) => deps.logger.debug({ ...this.describe(), err: error }, 'socket error'));
-    ws.once('close', () => this.onClose());
+    ws.once('close', (code: number) => this.onClose(code));
     deps.heartbeat.add(this);
     this.open(handshake).catch((error: unknown) => {
       deps.logger.error({ ...this.describe(), err: error }, 'could not open a sync connection');
@@ -118,6 +129,7 @@ export class WsConnection implements RoomSocket {
     const buffered = this.tcp?.writableLength ?? this.ws.bufferedAmount;
     if (buffered > this.deps.limits.maxBufferedBytes) {
       // It resyncs everything it missed when it reconnects (its step 1 asks for it).
+      this.metrics.slowReader();
       this.deps.logger.warn(
         { ...this.describe(), bufferedBytes: buffered },
         'closing a socket that reads too slowly',
@@ -133,6 +145,7 @@ export class WsConnection implements RoomSocket {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
+    this.metrics.closedByServer(code);
     this.ws.close(code, truncateReason(reason));
   }
 
@@ -155,9 +168,17 @@ export class WsConnection implements RoomSocket {
 
   private async open(handshake: Handshake): Promise<void> {
     const { deps } = this;
-    const admission = await admitConnection(handshake, deps.admission);
+    // Admission's own log lines name this connection too (one child logger per handshake).
+    const admissionLogger = deps.admission.logger.child({ conn: this.id });
+    const admission = await admitConnection(handshake, { ...deps.admission, logger: admissionLogger });
     if (admission.kind === 'refused') {
       if (isFinalCloseCode(admission.code)) deps.refusals.remember(handshake, admission);
+      this.metrics.refused(admission.code, admission.denial ?? null);
+      // The reason is what the client is told (never the token itself).
+      deps.logger.info(
+        { ...this.describe(), code: admission.code, reason: admission.reason },
+        'refused a sync socket',
+      );
       this.close(admission.code, admission.reason);
       return;
     }
@@ -172,8 +193,12 @@ export class WsConnection implements RoomSocket {
     try {
       session = await deps.rooms.join(admission.doc, this, admission.access);
     } catch (error) {
-      if (error instanceof DocumentDeletedError) this.close(CloseCode.DocumentDeleted, error.message);
-      else this.close(CloseCode.InternalError, 'could not load the document');
+      if (error instanceof DocumentDeletedError) {
+        this.close(CloseCode.DocumentDeleted, error.message);
+      } else {
+        deps.logger.error({ ...this.describe(), err: error }, 'could not load the document for a socket');
+        this.close(CloseCode.InternalError, 'could not load the document');
+      }
       return;
     }
     if (this.closed) {
@@ -181,6 +206,7 @@ export class WsConnection implements RoomSocket {
       return;
     }
     this.session = session;
+    deps.logger.debug({ ...this.describe(), role: admission.access.role }, 'sync socket opened');
     const backlog = this.queued ?? [];
     this.queued = null;
     for (const frame of backlog) session.receive(frame);
@@ -192,7 +218,9 @@ export class WsConnection implements RoomSocket {
       this.close(CloseCode.InvalidMessage, 'expected binary frames');
       return;
     }
+    this.metrics.frameReceived(data.byteLength);
     if (!this.rate.take()) {
+      this.metrics.rateLimited();
       this.deps.logger.warn(this.describe(), 'closing a socket that sends too many messages');
       this.close(CloseCode.RateLimited, 'too many messages');
       return;
@@ -220,7 +248,11 @@ export class WsConnection implements RoomSocket {
     this.queued?.push(frame.slice());
   }
 
-  private onClose(): void {
+  private onClose(code: number): void {
+    if (this.session !== null) {
+      const durationMs = Math.round(performance.now() - this.openedAt);
+      this.deps.logger.debug({ ...this.describe(), code, durationMs }, 'sync socket closed');
+    }
     this.closing = true;
     this.closed = true;
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
@@ -241,6 +273,6 @@ export class WsConnection implements RoomSocket {
 
   /** Who this is, for log lines; built only when something is logged. */
   private describe(): Record<string, unknown> {
-    return { doc: this.doc, address: this.address };
+    return { conn: this.id, doc: this.doc, address: this.address };
   }
 }

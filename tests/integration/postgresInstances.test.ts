@@ -99,7 +99,10 @@ describe('several instances on one PostgreSQL database', () => {
     await waitFor(() => closeCodes.includes(CloseCode.InternalError), 'the writer to be closed with 1011');
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { reason: string }).reason).toMatch(/does not exist/);
+    expect(await ready.json()).toMatchObject({
+      reason: 'storage-failing',
+      detail: expect.stringMatching(/does not exist/),
+    });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 
     await runSql(url, `ALTER SCHEMA ${schema}_away RENAME TO ${schema}`);

@@ -1,0 +1,133 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { CloseCode } from '../../shared/closeCodes.ts';
+import type { DocumentActivity, StatsSample } from '../../shared/stats.ts';
+import type { Room } from '../rooms/Room.ts';
+import type { DocCatalogue } from '../storage/DocCatalogue.ts';
+import { BucketDelta } from './bucketPercentiles.ts';
+import type { PrometheusMetrics } from './PrometheusMetrics.ts';
+
+const SAMPLE_MS = 1000;
+/** Samples kept for reconnecting dashboards (Last-Event-ID): five minutes. */
+const HISTORY = 300;
+/** Rows of the busiest-documents table. */
+const TOP_DOCUMENTS = 10;
+
+interface Rooms {
+  readonly connectionCount: number;
+  readonly loadedCount: number;
+  rooms(): IterableIterator<Room>;
+}
+
+const CLOSE_CODE_NAMES = new Map<string, string>(
+  Object.entries(CloseCode).map(([name, code]) => [String(code), name]),
+);
+
+/**
+ * Samples the server once a second for the dashboard's event stream, only while someone
+ * watches (no timer, no event-loop monitor otherwise). Keeps the last minutes so that a
+ * dashboard that reconnects with Last-Event-ID gets what it missed.
+ */
+export class StatsSampler {
+  private readonly history: StatsSample[] = [];
+  private readonly listeners = new Set<(sample: StatsSample) => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private loop: IntervalHistogram | null = null;
+  private readonly commit: BucketDelta;
+  private readonly broadcast: BucketDelta;
+  private last = { at: 0, updates: 0, deliveries: 0 };
+  private readonly lastReceived = new WeakMap<Room, number>();
+
+  constructor(
+    private readonly metrics: PrometheusMetrics,
+    private readonly rooms: Rooms,
+    private readonly catalogue: Pick<DocCatalogue, 'info'>,
+  ) {
+    this.commit = new BucketDelta(metrics.commitDuration);
+    this.broadcast = new BucketDelta(metrics.broadcastDelay);
+  }
+
+  /** Samples newer than `afterId` still in memory, oldest first. */
+  since(afterId: number): StatsSample[] {
+    return this.history.filter((sample) => sample.at > afterId);
+  }
+
+  /** Calls `listener` with each new sample until the returned function is called. */
+  subscribe(listener: (sample: StatsSample) => void): () => void {
+    this.listeners.add(listener);
+    if (this.timer === null) this.start();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.stop();
+    };
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.loop?.disable();
+    this.loop = null;
+  }
+
+  private start(): void {
+    this.loop = monitorEventLoopDelay({ resolution: 10 });
+    this.loop.enable();
+    this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
+    this.timer.unref();
+  }
+
+  private async sample(): Promise<void> {
+    const { tally } = this.metrics;
+    const at = Date.now();
+    const deliveries = Object.values(tally.sentByKind).reduce((sum, n) => sum + n, 0);
+    const seconds = this.last.at === 0 ? SAMPLE_MS / 1000 : (at - this.last.at) / 1000;
+    const rate = (now: number, before: number) => (this.last.at === 0 ? 0 : (now - before) / seconds);
+    const loop = this.loop;
+    const sample: StatsSample = {
+      at,
+      connections: this.rooms.connectionCount,
+      documentsLoaded: this.rooms.loadedCount,
+      updatesPerSecond: rate(tally.updatesCommitted, this.last.updates),
+      deliveriesPerSecond: rate(deliveries, this.last.deliveries),
+      commitMs: await this.commit.next(1000),
+      broadcastMs: await this.broadcast.next(1000),
+      eventLoopLagMs: {
+        p50: loop === null ? 0 : loop.percentile(50) / 1e6,
+        p99: loop === null ? 0 : loop.percentile(99) / 1e6,
+      },
+      memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+      refused: Object.fromEntries(
+        [...tally.refusedByCode].map(([code, n]) => [CLOSE_CODE_NAMES.get(code) ?? code, n]),
+      ),
+      documents: await this.busiest(seconds),
+    };
+    loop?.reset();
+    this.last = { at, updates: tally.updatesCommitted, deliveries };
+    this.history.push(sample);
+    if (this.history.length > HISTORY) this.history.shift();
+    for (const listener of this.listeners) listener(sample);
+  }
+
+  private async busiest(seconds: number): Promise<DocumentActivity[]> {
+    const rows: { room: Room; messagesPerSecond: number }[] = [];
+    for (const room of this.rooms.rooms()) {
+      const before = this.lastReceived.get(room) ?? room.receivedCount;
+      this.lastReceived.set(room, room.receivedCount);
+      rows.push({ room, messagesPerSecond: (room.receivedCount - before) / seconds });
+    }
+    rows.sort(
+      (a, b) => b.messagesPerSecond - a.messagesPerSecond || b.room.connectionCount - a.room.connectionCount,
+    );
+    return Promise.all(
+      rows.slice(0, TOP_DOCUMENTS).map(async ({ room, messagesPerSecond }) => {
+        const info = await this.catalogue.info(room.name).catch(() => null);
+        return {
+          name: room.name,
+          title: info?.title ?? null,
+          connections: room.connectionCount,
+          messagesPerSecond,
+          bytes: info?.bytes ?? 0,
+        };
+      }),
+    );
+  }
+}
