@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Handshake } from '../access/admitConnection.ts';
+import type { CloseCode } from '../../shared/closeCodes.ts';
 
 /** A final refusal (a 44xx close code) and its reason, as admission gave it. */
 export interface FinalRefusal {
-  code: number;
+  code: CloseCode;
   reason: string;
 }
 

@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import { SYNC_PATH_PREFIX, type Handshake } from '../access/admitConnection.ts';
 import type { HeldRefusals } from './HeldRefusals.ts';
 import type { RefusalMemory } from './RefusalMemory.ts';
+import { NO_CONNECTION_METRICS } from '../metrics/ConnectionMetrics.ts';
 import { WsConnection, type ConnectionDeps } from './WsConnection.ts';
 
 interface SyncUpgradeOptions {
@@ -53,7 +54,8 @@ export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions):
     };
     const repeated = options.refusals.recall(handshake);
     if (repeated !== null) {
-      // Metrics hook (observability issue): count refused handshakes here, by code.
+      // Counted with the sockets admission refused: an operator sees one refusal per attempt.
+      (options.connection.metrics ?? NO_CONNECTION_METRICS).refused(repeated.code, null);
       options.connection.logger.debug(
         { address: handshake.remoteAddress, code: repeated.code },
         'refused a repeated handshake before the upgrade',
