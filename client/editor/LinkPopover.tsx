@@ -25,9 +25,11 @@ export function LinkPopover({ editor, onClose }: { editor: Editor; onClose: () =
     input.current?.select();
   }, []);
 
+  // Back to the text before the popover (and its focused field) unmounts. Tiptap's focus
+  // command waits for an animation frame: keys typed meanwhile would land on the page body.
   const close = () => {
+    editor.view.focus();
     onClose();
-    editor.commands.focus();
   };
 
   const apply = (event: FormEvent) => {
@@ -47,12 +49,12 @@ export function LinkPopover({ editor, onClose }: { editor: Editor; onClose: () =
     } else {
       chain.extendMarkRange('link').setLink({ href }).run();
     }
-    onClose();
+    close();
   };
 
   const remove = () => {
     editor.chain().focus().extendMarkRange('link').unsetLink().run();
-    onClose();
+    close();
   };
 
   return (

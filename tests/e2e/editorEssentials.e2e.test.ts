@@ -36,10 +36,26 @@ describe('editor essentials in Chromium', () => {
     await editor.click();
     await ada.page.keyboard.type('Read the manual');
     await ada.page.keyboard.press('Shift+Home');
+    // ProseMirror reads a keyboard selection on the browser's next selectionchange event;
+    // a person takes longer than that before the next shortcut.
+    await expect
+      .poll(() =>
+        ada.page.evaluate(() => {
+          const dom = document.querySelector('.ProseMirror') as HTMLElement & {
+            editor: { state: { selection: { empty: boolean } } };
+          };
+          return dom.editor.state.selection.empty;
+        }),
+      )
+      .toBe(false);
     await ada.page.keyboard.press('Control+k');
     await ada.page.getByLabel('Link address').fill('example.com/manual');
     await ada.page.keyboard.press('Enter');
     await editor.locator('a[href="https://example.com/manual"]', { hasText: 'Read the manual' }).waitFor();
+    // The caret is back in the text, where the next keys go.
+    expect(await ada.page.evaluate(() => document.activeElement?.closest('.ProseMirror') !== null)).toBe(
+      true,
+    );
     expect(await editor.locator('a').getAttribute('rel')).toContain('noopener');
     expect(await editor.locator('a').getAttribute('target')).toBe('_blank');
 
