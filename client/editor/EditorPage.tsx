@@ -1,3 +1,4 @@
+import { AppLink } from '../AppLink.tsx';
 import type { Editor } from '@tiptap/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Role } from '../../shared/access.ts';
@@ -9,7 +10,6 @@ import { Avatars } from '../presence/Avatars.tsx';
 import { guestName, loadIdentity, saveName, type Identity } from '../presence/identity.ts';
 import { NameDialog } from '../presence/NameDialog.tsx';
 import { NameHint } from '../presence/NameHint.tsx';
-import { navigate } from '../router.ts';
 import { CollaborativeEditor } from './CollaborativeEditor.tsx';
 import { ExportLinks } from './ExportLinks.tsx';
 import { DeletedDocument } from './DeletedDocument.tsx';
@@ -32,16 +32,9 @@ const REFUSED_BY_HTTP: Record<number, number> = { 401: CloseCode.Unauthorized, 4
 
 function Brand() {
   return (
-    <a
-      className="brand"
-      href="/"
-      onClick={(event) => {
-        event.preventDefault();
-        navigate('/');
-      }}
-    >
+    <AppLink className="brand" to={'/'}>
       Inkwell
-    </a>
+    </AppLink>
   );
 }
 

@@ -1,3 +1,4 @@
+import { AppLink } from '../AppLink.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Role } from '../../shared/access.ts';
 import { UNTITLED } from '../../shared/documentModel.ts';
@@ -130,17 +131,7 @@ export function DocumentList({ auth }: { auth: boolean }) {
       <main>
         <div className="trash-heading">
           <h2 className="section-title">Documents</h2>
-          {canList && (
-            <a
-              href="/trash"
-              onClick={(event) => {
-                event.preventDefault();
-                navigate('/trash');
-              }}
-            >
-              Trash
-            </a>
-          )}
+          {canList && <AppLink to={'/trash'}>Trash</AppLink>}
         </div>
         {notice && onChanged && <ListNoticeBar notice={notice} token={token} onChanged={onChanged} />}
         {!canList && (
@@ -211,13 +202,7 @@ function DocumentRows({
     <ul className="doc-list">
       {documents.map((doc) => (
         <li key={doc.name} className="doc-row">
-          <a
-            href={documentPath(doc.name)}
-            onClick={(event) => {
-              event.preventDefault();
-              navigate(documentPath(doc.name));
-            }}
-          >
+          <AppLink to={documentPath(doc.name)}>
             <span className="doc-list-title">{doc.title ?? UNTITLED}</span>
             <PresentPeople people={present[doc.name] ?? []} />
             <time
@@ -227,7 +212,7 @@ function DocumentRows({
             >
               edited {timeAgo(doc.updatedAt)}
             </time>
-          </a>
+          </AppLink>
           {onChanged && <DocumentRowActions doc={doc} token={token} onChanged={onChanged} />}
         </li>
       ))}

@@ -1,3 +1,4 @@
+import { AppLink } from '../AppLink.tsx';
 import { useState } from 'react';
 import { UNTITLED } from '../../shared/documentModel.ts';
 import { deleteDocument, duplicateDocument, restoreDocument, type DocumentSummary } from '../api.ts';
@@ -91,17 +92,7 @@ export function ListNoticeBar({
     case 'deleted':
       return (
         <p className="notice" role="status">
-          Moved “{titleOf(notice.doc)}” to the{' '}
-          <a
-            href="/trash"
-            onClick={(event) => {
-              event.preventDefault();
-              navigate('/trash');
-            }}
-          >
-            trash
-          </a>
-          .{' '}
+          Moved “{titleOf(notice.doc)}” to the <AppLink to={'/trash'}>trash</AppLink>.{' '}
           <button
             type="button"
             className="button-quiet"

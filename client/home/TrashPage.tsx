@@ -1,9 +1,9 @@
+import { AppLink } from '../AppLink.tsx';
 import { useCallback, useEffect, useState } from 'react';
 import { Role } from '../../shared/access.ts';
 import { UNTITLED } from '../../shared/documentModel.ts';
 import { homeToken, roleOf } from '../accessTokens.ts';
 import { emptyTrash, listTrash, purgeDocument, restoreDocument, type TrashedDocument } from '../api.ts';
-import { navigate } from '../router.ts';
 import { ThemeToggle } from '../theme.tsx';
 import { timeAgo } from './DocumentList.tsx';
 
@@ -47,16 +47,9 @@ export function TrashPage({ auth }: { auth: boolean }) {
   return (
     <div className="page home-page">
       <header className="home-header">
-        <a
-          className="brand"
-          href="/"
-          onClick={(event) => {
-            event.preventDefault();
-            navigate('/');
-          }}
-        >
+        <AppLink className="brand" to={'/'}>
           Inkwell
-        </a>
+        </AppLink>
         <ThemeToggle />
       </header>
       <main>
