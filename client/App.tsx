@@ -1,9 +1,10 @@
+import { DeadEnd } from './DeadEnd.tsx';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { serverConfig } from './api.ts';
 import { DocumentList } from './home/DocumentList.tsx';
 import { TrashPage } from './home/TrashPage.tsx';
 import { UpdateBanner } from './offline/UpdateBanner.tsx';
-import { navigate, parseRoute, usePathname } from './router.ts';
+import { parseRoute, usePathname } from './router.ts';
 
 // The editor (Tiptap, ProseMirror, Yjs) is most of the code: the document list need not wait for it.
 const EditorPage = lazy(() => import('./editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })));
@@ -62,15 +63,7 @@ function Page() {
     case 'not-found':
       return (
         <div className="page">
-          <section className="missing-document" aria-labelledby="missing-title">
-            <h1 id="missing-title">This page does not exist</h1>
-            <p>The address may be mistyped or out of date.</p>
-            <div className="missing-actions">
-              <button type="button" className="button-primary" onClick={() => navigate('/')}>
-                Go to your documents
-              </button>
-            </div>
-          </section>
+          <DeadEnd title="This page does not exist">The address may be mistyped or out of date.</DeadEnd>
         </div>
       );
     default: {
