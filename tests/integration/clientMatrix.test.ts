@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { Role } from '../../shared/access.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { signToken } from '../../server/access/TokenVerifier.ts';
-import { spawnServer, type ChildServer } from '../helpers/childServer.ts';
+import { useChildServers } from '../helpers/childServer.ts';
 import {
   CLIENT_VERSIONS,
   connectVersion,
@@ -24,7 +24,7 @@ const VERSIONS = CLIENT_VERSIONS.map((v) => v.version);
 let server: TestServer;
 let guarded: TestServer;
 let clients: VersionedClient[] = [];
-let children: ChildServer[] = [];
+const childServers = useChildServers();
 
 beforeAll(async () => {
   [server, guarded] = await Promise.all([startTestServer(), startTestServer({ authSecret: SECRET })]);
@@ -33,9 +33,6 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const c of clients) c.destroy();
   clients = [];
-  for (const child of children) child.process.kill('SIGKILL');
-  await Promise.all(children.map((c) => c.exited));
-  children = [];
 });
 
 afterAll(async () => {
@@ -173,8 +170,7 @@ describe('every client version in one room', () => {
 describe('every client version across a restart and a crash', () => {
   it('all reconnect after a restart (1012) and after kill -9, and keep converging', async () => {
     const dataDir = tempDataDir();
-    const first = await spawnServer({ DATA_DIR: dataDir });
-    children.push(first);
+    const first = await childServers.spawn({ DATA_DIR: dataDir });
     const port = String(first.port);
     const group = everyVersion(first.syncUrl, 'ops/runbook@prod');
     const closes = new Map<ClientVersion, number[]>(VERSIONS.map((v) => [v, []]));
@@ -192,8 +188,7 @@ describe('every client version across a restart and a crash', () => {
     await waitFor(() => [...closes.values()].every((codes) => codes.length > 0), 'every client to be closed');
     for (const [version, codes] of closes) expect(codes[0], version).toBe(CloseCode.ServiceRestart);
 
-    const second = await spawnServer({ DATA_DIR: dataDir, PORT: port });
-    children.push(second);
+    const second = await childServers.spawn({ DATA_DIR: dataDir, PORT: port });
     await waitFor(
       () => group.every((c) => c.provider.synced),
       'every version to reconnect after the restart',
@@ -206,8 +201,7 @@ describe('every client version across a restart and a crash', () => {
     await waitFor(() => group.every((c) => !c.provider.wsconnected), 'every client to notice the crash');
     // Made while the server is down: each client uploads its own on reconnect.
     editConcurrently(group, 'while-down');
-    const third = await spawnServer({ DATA_DIR: dataDir, PORT: port });
-    children.push(third);
+    const third = await childServers.spawn({ DATA_DIR: dataDir, PORT: port });
     await waitFor(() => group.every((c) => c.provider.synced), 'every version to reconnect after the crash');
     await converged(group, 'edits made while the server was down');
     expect(group[0]!.doc.getArray('array').length).toBe(12);
