@@ -284,6 +284,11 @@ export class Room {
     return this.compactor.appliedThrough;
   }
 
+  /** Publishes this instance's clients' awareness states to the other instances. */
+  publishPresence(): void {
+    this.awareness.publishLocal();
+  }
+
   /** Removes the presence of the clients connected through an instance that died. */
   forgetInstance(instanceId: string): void {
     this.awareness.forgetInstance(instanceId);
