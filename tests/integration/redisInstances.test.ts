@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -42,6 +43,20 @@ const metric = async (server: ChildServer, name: string) =>
 beforeAll(() => requireRedis());
 
 describe('several instances over Redis', () => {
+  it('refuses to start with REDIS_URL but no DATABASE_URL, saying why in one line, with status 1', async () => {
+    const { DATABASE_URL: _unset, ...env } = process.env;
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', 'server/main.ts'],
+        { env: { ...env, PORT: '0', DATA_DIR: tempDataDir(), REDIS_URL: testRedisUrl() } },
+        (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+      );
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/REDIS_URL needs DATABASE_URL/)]);
+  });
+
   it('three instances converge on one document, and everyone sees everyone’s presence', async () => {
     const { spawn } = await deployment();
     const instances = await Promise.all([spawn(), spawn(), spawn()]);
