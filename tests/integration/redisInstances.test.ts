@@ -119,6 +119,28 @@ describe('several instances over Redis', () => {
     await waitFor(() => !namesSeenBy(remote).includes('Doomed'), 'Doomed to disappear', 12_000);
   });
 
+  it('a graceful stop publishes its last commits, takes its people away at once and leaves no key behind', async () => {
+    const { spawn, prefix } = await deployment();
+    const [stopping, staying] = await Promise.all([spawn(), spawn()]);
+    const leaver = client(stopping, 'stop');
+    const remote = client(staying, 'stop');
+    await Promise.all([leaver.firstSync, remote.firstSync]);
+    setName(leaver, 'Leaver');
+    await waitFor(() => namesSeenBy(remote).includes('Leaver'), 'the other instance’s client to see Leaver');
+    await typeInto(leaver, 'g', 30);
+    stopping.process.kill('SIGTERM');
+    expect(await stopping.exited).toEqual({ code: 0, signal: null });
+    await waitFor(() => remote.text() === 'g'.repeat(30), 'the last edits to reach the other instance');
+    // Its sockets' presence was removed and published before it quit, and its key deleted.
+    await waitFor(() => !namesSeenBy(remote).includes('Leaver'), 'Leaver to leave');
+    const redis = new Redis(testRedisUrl());
+    try {
+      expect(await redis.keys(`${prefix}instance:*`)).toHaveLength(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('a Redis restart mid-typing: instances reconnect and converge, and no client reconnects', async () => {
     const redis = await startThrowawayRedis();
     try {
