@@ -81,12 +81,9 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
         });
   // Redis away at start is no reason to refuse edits (the database is the truth): the
   // instance starts unready and connects when Redis is back.
-  await bus?.start().catch((error: unknown) => {
-    logger.warn(
-      { err: error instanceof Error ? error.message : String(error) },
-      'redis unreachable at start; retrying',
-    );
-  });
+  if (bus !== null && !(await bus.start())) {
+    logger.warn({ reason: bus.unreachable() }, 'redis unreachable at start; starting unready and retrying');
+  }
   const readiness = new Readiness({
     isShuttingDown,
     catalogue: storage.catalogue,

@@ -17,6 +17,9 @@ export interface RedisBusOptions {
 /** Reconnect backoff: quick at first, then every 2 s while Redis stays away. */
 const retryDelay = (attempt: number) => Math.min(100 * attempt, 2000);
 
+/** How long a start waits for Redis before going on without it. */
+const START_WAIT_MS = 2000;
+
 /** A join waits at most this long for its SUBSCRIBE; past it the periodic log check covers. */
 const SUBSCRIBE_WAIT_MS = 1000;
 
@@ -92,10 +95,25 @@ export class RedisDocumentBus implements DocumentBus {
     }
   }
 
-  /** Connects both connections; rejects when Redis cannot be reached now (it keeps retrying). */
-  async start(): Promise<void> {
+  /**
+   * Connects; true once both connections are ready, false when Redis does not answer within
+   * START_WAIT_MS (the connections keep retrying in the background).
+   */
+  async start(): Promise<boolean> {
     this.liveness.start();
-    await Promise.all([this.subscriber.connect(), this.publisher.connect()]);
+    const connected = Promise.all([this.subscriber.connect(), this.publisher.connect()]).then(
+      () => true,
+      () => false,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), START_WAIT_MS);
+    });
+    try {
+      return await Promise.race([connected, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Null when Redis answers; otherwise why not (for `/readyz`). */

@@ -172,6 +172,32 @@ describe('several instances over Redis', () => {
     }
   });
 
+  it('an instance started while Redis is away takes edits, and is ready once Redis is there', async () => {
+    const redis = await startThrowawayRedis();
+    try {
+      await redis.stop();
+      const { spawn } = await deployment(redis.url);
+      const lonely = await spawn();
+      const readyz = await fetch(`${lonely.url}/readyz`);
+      expect(readyz.status).toBe(503);
+      expect(await readyz.json()).toMatchObject({ reason: 'redis-unreachable' });
+      const writer = client(lonely, 'early');
+      await writer.firstSync;
+      await typeInto(writer, 'e', 10);
+      await redis.start();
+      await waitFor(async () => (await fetch(`${lonely.url}/readyz`)).ok, '/readyz once Redis is up');
+      // A second instance sees what was written before Redis came, and what follows.
+      const other = await spawn();
+      const reader = client(other, 'early');
+      await reader.firstSync;
+      await typeInto(writer, 'f', 10);
+      await waitForConvergence([writer, reader]);
+      expect(reader.text()).toBe('e'.repeat(10) + 'f'.repeat(10));
+    } finally {
+      await redis.stop();
+    }
+  });
+
   it('an instance whose subscription dropped messages catches up from the database', async () => {
     const redis = await startThrowawayRedis();
     const admin = new Redis(redis.url);
