@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeAwareness } from '../../../shared/protocol.ts';
 import type { Room } from '../../../server/rooms/Room.ts';
+import { RoomRegistry } from '../../../server/rooms/RoomRegistry.ts';
+import { silentLogger } from '../../../server/logger.ts';
 import { createMemoryStorage } from '../../../server/storage/memory/createMemoryStorage.ts';
-import { ConnectedSocket, openRoom } from '../../helpers/roomFakes.ts';
+import { ConnectedSocket, openRoom, TestSocket, WRITER } from '../../helpers/roomFakes.ts';
 import { TestBusHub } from '../../helpers/TestBus.ts';
 
 /** Rooms of one document on several instances, sharing a log and a test bus. */
@@ -58,6 +60,33 @@ describe('presence across instances', () => {
     await new Promise((resolve) => setImmediate(resolve));
     hub.deliver();
     expect(namesIn(room('b'))).toEqual([]);
+  });
+
+  it('tells the others when the last client of an instance leaves and its room unloads', async () => {
+    const storage = createMemoryStorage();
+    const hub = new TestBusHub();
+    const registry = new RoomRegistry({
+      log: storage.log,
+      logger: silentLogger(),
+      compactAfterUpdates: 1000,
+      maxDocumentBytes: 1 << 30,
+      bus: hub.bus('a'),
+    });
+    const b = await openRoom(storage.log, { bus: hub.bus('b') });
+    const socket = new TestSocket();
+    const connection = await registry.join('doc', socket, WRITER);
+    hub.deliver();
+    const ann = new Awareness(new Y.Doc());
+    ann.setLocalState({ user: { name: 'Ann' } });
+    connection.receive(encodeAwareness(encodeAwarenessUpdate(ann, [ann.clientID])));
+    await new Promise((resolve) => setImmediate(resolve));
+    hub.deliver();
+    expect(namesIn(b)).toEqual(['Ann']);
+    connection.leave();
+    await registry.unloadsSettled();
+    expect(registry.loadedCount).toBe(0);
+    hub.deliver();
+    expect(namesIn(b)).toEqual([]);
   });
 
   it('drops the presence of a dead instance’s clients, and tells only its own sockets', async () => {
