@@ -116,7 +116,7 @@ describe('several instances over Redis', () => {
     await fresh.firstSync;
     expect(covers(fresh.doc, seenDoc)).toBe(true);
     // ...and the killed instance's people leave the survivor's clients within a few seconds.
-    await waitFor(() => !namesSeenBy(remote).includes('Doomed'), 'Doomed to disappear', 12_000);
+    await waitFor(() => !namesSeenBy(remote).includes('Doomed'), 'Doomed to disappear');
   });
 
   it('a graceful stop publishes its last commits, takes its people away at once and leaves no key behind', async () => {
