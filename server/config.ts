@@ -43,6 +43,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_PREFIX: z.string().min(1).max(200).default('inkwell:'),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5000),
   // At least 128: every name valid before issue 15 (128 ASCII characters) stays valid.
@@ -95,6 +100,8 @@ export interface Config {
   maxBufferedBytes: number;
   /** PostgreSQL instead of the SQLite file in `dataDir`; null for SQLite. */
   database: DatabaseConfig | null;
+  /** Several instances over Redis (fan-out); null for a lone instance. Requires `database`. */
+  redis: RedisConfig | null;
   /** Longest document name, in UTF-8 bytes; longer ones are refused (4400, or 400 by the API). */
   maxDocNameBytes: number;
   /**
@@ -120,9 +127,23 @@ export interface DatabaseConfig {
   statementTimeoutMs: number;
 }
 
+export interface RedisConfig {
+  url: string;
+  /** Namespaces every channel and key, so that deployments can share one Redis. */
+  prefix: string;
+}
+
 /** Thrown with a message naming every invalid variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+
+  /** The process's exit status: 2 for a malformed value, 1 for settings that cannot work together. */
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
+    super(message);
+  }
 }
 
 /** Reads settings from environment variables (unset or empty means the default). */
@@ -138,6 +159,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid settings: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    // Each instance would keep its own SQLite file: Redis would carry edits that no other
+    // instance could ever load or repair from.
+    throw new ConfigError(
+      'REDIS_URL needs DATABASE_URL: instances share documents through PostgreSQL, Redis only tells them about changes',
+      1,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -171,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
         }
       : null,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     maxDocNameBytes: e.MAX_DOC_NAME_BYTES,
     repeatRefusalWindowMs: e.REPEAT_REFUSAL_WINDOW_MS,
     trashRetentionDays: e.TRASH_RETENTION_DAYS,

@@ -46,6 +46,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_DOC_NAME_BYTES: '100000' })).toThrow(/MAX_DOC_NAME_BYTES/);
   });
 
+  it('runs several instances over Redis only on a shared PostgreSQL database, namespaced by a prefix', () => {
+    expect(loadConfig({}).redis).toBeNull();
+    const database = { DATABASE_URL: 'postgres://inkwell@db/inkwell' };
+    expect(loadConfig({ ...database, REDIS_URL: 'redis://cache:6379' }).redis).toEqual({
+      url: 'redis://cache:6379',
+      prefix: 'inkwell:',
+    });
+    expect(loadConfig({ ...database, REDIS_URL: 'rediss://c', REDIS_PREFIX: 'team-a:' }).redis?.prefix).toBe(
+      'team-a:',
+    );
+    expect(() => loadConfig({ ...database, REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
+    let refusal: unknown;
+    try {
+      loadConfig({ REDIS_URL: 'redis://cache:6379' });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as ConfigError).message).toMatch(/REDIS_URL needs DATABASE_URL/);
+    expect((refusal as ConfigError).exitCode).toBe(1);
+  });
+
   it('names every invalid setting in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);
