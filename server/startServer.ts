@@ -69,6 +69,7 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     ? new PrometheusMetrics({
         connections: () => registry.connectionCount,
         documentsLoaded: () => registry.loadedCount,
+        redisConnected: config.redis === null ? undefined : () => bus?.unreachable() === null,
       })
     : null;
   const bus =

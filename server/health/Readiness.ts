@@ -6,11 +6,20 @@ import type { DocLog } from '../storage/DocLog.ts';
 export const NotReadyReason = {
   ShuttingDown: 'shutting-down',
   StorageFailing: 'storage-failing',
-  RedisUnreachable: 'redis-unreachable',
 } as const;
 export type NotReadyReason = (typeof NotReadyReason)[keyof typeof NotReadyReason];
 
-export type ReadinessState = { ready: true } | { ready: false; reason: NotReadyReason; detail: string };
+/**
+ * Ready, but with a part missing that costs speed, not safety: with Redis away, edits are
+ * still stored and reach other instances through the periodic log check (seconds, not
+ * milliseconds). Reported in the body, never as a 503: Redis is shared by every instance, so
+ * failing readiness on it would take the whole fleet out of the load balancer at once, for
+ * an outage that loses nothing.
+ */
+export type Degraded = { reason: 'redis-unreachable'; detail: string };
+
+export type ReadinessState =
+  { ready: true; degraded?: Degraded } | { ready: false; reason: NotReadyReason; detail: string };
 
 /** A storage probe slower than this counts as failing: edits would pile up behind it. */
 const PROBE_TIMEOUT_MS = 2000;
@@ -91,16 +100,14 @@ export class Readiness {
         detail: `last write failed: ${failure.message}`,
       };
     }
-    // Edits still reach the database, but other instances' clients would see them only
-    // through the slower log check: better that new clients go to an instance that has Redis.
-    const redis = this.deps.redisUnreachable?.() ?? null;
-    if (redis !== null) return { ready: false, reason: NotReadyReason.RedisUnreachable, detail: redis };
     const probe = this.deps.probe
       ? await this.deps.probe().then((health) => (health.ok ? null : health.reason))
       : await probeStorage(this.deps.catalogue);
-    return probe === null
+    if (probe !== null) return { ready: false, reason: NotReadyReason.StorageFailing, detail: probe };
+    const redis = this.deps.redisUnreachable?.() ?? null;
+    return redis === null
       ? { ready: true }
-      : { ready: false, reason: NotReadyReason.StorageFailing, detail: probe };
+      : { ready: true, degraded: { reason: 'redis-unreachable', detail: redis } };
   }
 }
 

@@ -30,7 +30,10 @@ const RECONNECT_MS = 1000;
 export function mountOpsRoutes<E extends Env>(app: Hono<E>, deps: OpsDeps): void {
   app.get('/readyz', async (c) => {
     const state = await deps.readiness.check();
-    if (state.ready) return c.json({ status: 'ready' });
+    if (state.ready) {
+      if (state.degraded === undefined) return c.json({ status: 'ready' });
+      return c.json({ status: 'ready', degraded: state.degraded.reason, detail: state.degraded.detail });
+    }
     return c.json({ status: 'not-ready', reason: state.reason, detail: state.detail }, 503);
   });
 

@@ -11,6 +11,8 @@ import { Tally } from './Tally.ts';
 export interface MetricSources {
   connections(): number;
   documentsLoaded(): number;
+  /** With REDIS_URL: whether Redis answers now (the gauge is absent on a lone instance). */
+  redisConnected?: () => boolean;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -53,6 +55,17 @@ export class PrometheusMetrics implements RoomMetrics, ConnectionMetrics, Cluste
         this.set(sources.documentsLoaded());
       },
     });
+    const { redisConnected } = sources;
+    if (redisConnected !== undefined) {
+      new Gauge({
+        name: 'inkwell_redis_connected',
+        help: '1 while Redis answers, 0 while it is away (edits then cross instances only through the log check)',
+        registers,
+        collect() {
+          this.set(redisConnected() ? 1 : 0);
+        },
+      });
+    }
     tallied(registers, 'inkwell_messages_received_total', 'Messages received by kind', 'kind', () =>
       Object.entries(tally.receivedByKind),
     );

@@ -154,38 +154,47 @@ describe('several instances over Redis', () => {
       const typing = Promise.all([typeInto(onA, 'a', 200), typeInto(onB, 'b', 200)]);
       await waitFor(() => onB.text().includes('a') && onA.text().includes('b'), 'edits to cross over');
       await redis.stop();
+      // Still ready (edits are stored), but it says Redis is away.
       await waitFor(
-        async () => (await fetch(`${a.url}/readyz`)).status === 503,
+        async () => (await (await fetch(`${a.url}/readyz`)).json()).degraded === 'redis-unreachable',
         '/readyz to say redis is down',
       );
-      expect(await (await fetch(`${a.url}/readyz`)).json()).toMatchObject({ reason: 'redis-unreachable' });
+      expect((await fetch(`${a.url}/readyz`)).status).toBe(200);
+      expect(await metric(a, 'inkwell_redis_connected')).toBe(0);
       await redis.start();
       await typing;
       await waitForConvergence([onA, onB], 20_000);
       expect(onA.text().replace(/b/g, '')).toBe('a'.repeat(200));
       expect(onA.text().replace(/a/g, '')).toBe('b'.repeat(200));
       expect(statuses.map((s) => s.count)).toEqual([0, 0]);
-      await waitFor(async () => (await fetch(`${a.url}/readyz`)).ok, '/readyz to recover');
+      await waitFor(
+        async () => (await (await fetch(`${a.url}/readyz`)).json()).degraded === undefined,
+        '/readyz to stop saying redis is down',
+      );
+      expect(await metric(a, 'inkwell_redis_connected')).toBe(1);
       expect(await metric(a, 'inkwell_redis_reconnects_total')).toBeGreaterThanOrEqual(1);
     } finally {
       await redis.stop();
     }
   });
 
-  it('an instance started while Redis is away takes edits, and is ready once Redis is there', async () => {
+  it('an instance started while Redis is away takes edits, and says Redis is missing until it is there', async () => {
     const redis = await startThrowawayRedis();
     try {
       await redis.stop();
       const { spawn } = await deployment(redis.url);
       const lonely = await spawn();
       const readyz = await fetch(`${lonely.url}/readyz`);
-      expect(readyz.status).toBe(503);
-      expect(await readyz.json()).toMatchObject({ reason: 'redis-unreachable' });
+      expect(readyz.status).toBe(200);
+      expect(await readyz.json()).toMatchObject({ status: 'ready', degraded: 'redis-unreachable' });
       const writer = client(lonely, 'early');
       await writer.firstSync;
       await typeInto(writer, 'e', 10);
       await redis.start();
-      await waitFor(async () => (await fetch(`${lonely.url}/readyz`)).ok, '/readyz once Redis is up');
+      await waitFor(
+        async () => (await (await fetch(`${lonely.url}/readyz`)).json()).degraded === undefined,
+        '/readyz to stop saying redis is down once Redis is up',
+      );
       // A second instance sees what was written before Redis came, and what follows.
       const other = await spawn();
       const reader = client(other, 'early');
