@@ -102,3 +102,56 @@ export const UploadedImage = z.object({
   url: z.string(),
 });
 export type UploadedImage = z.infer<typeof UploadedImage>;
+
+/** How a version came about: saved after a quiet time, named by a writer, or kept just before a restore. */
+export const VersionKind = { Auto: 'auto', Named: 'named', Restore: 'restore' } as const;
+export type VersionKind = (typeof VersionKind)[keyof typeof VersionKind];
+
+/** A saved state of a document (issue 13). `authors`: who edited since the previous version. */
+export const Version = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  name: z.string().nullable(),
+  kind: z.enum(VersionKind),
+  authors: z.array(z.string()),
+  bytes: z.number(),
+});
+export type Version = z.infer<typeof Version>;
+
+/** `GET /api/docs/:doc/versions`: newest first. */
+export const VersionList = z.object({ versions: z.array(Version) });
+export type VersionList = z.infer<typeof VersionList>;
+
+/** Longest name a writer may give a version. */
+export const VERSION_NAME_MAX_LENGTH = 200;
+
+/**
+ * `POST /api/docs/:doc/versions` body: save the current state under a name, or (the editor,
+ * just before it restores on the client) as the `restore` version for `restoring`.
+ */
+export const SaveVersionRequest = z.union([
+  z.object({ name: z.string().trim().min(1).max(VERSION_NAME_MAX_LENGTH) }).strict(),
+  z.object({ kind: z.literal(VersionKind.Restore), restoring: z.string() }).strict(),
+]);
+export type SaveVersionRequest = z.input<typeof SaveVersionRequest>;
+
+/** `POST /api/docs/:doc/versions` answer (201). */
+export const SavedVersion = z.object({ version: Version });
+export type SavedVersion = z.infer<typeof SavedVersion>;
+
+/** `POST /api/docs/:doc/versions/:id/restore` answer: what was restored, and the version saved first. */
+export const RestoredVersion = z.object({ restoredFrom: Version, saved: Version });
+export type RestoredVersion = z.infer<typeof RestoredVersion>;
+
+/** What `POST /api/docs` can create a document from (an imported file's text). */
+export const ImportFormat = { Markdown: 'markdown', Html: 'html' } as const;
+export type ImportFormat = (typeof ImportFormat)[keyof typeof ImportFormat];
+
+/** `POST /api/docs` body when importing: `{ title?, content: { format, text } }`. */
+export const ImportDocumentRequest = z
+  .object({
+    title: z.string().trim().max(TITLE_MAX_LENGTH).optional(),
+    content: z.object({ format: z.enum(ImportFormat), text: z.string() }).strict(),
+  })
+  .strict();
+export type ImportDocumentRequest = z.input<typeof ImportDocumentRequest>;
