@@ -11,7 +11,7 @@ import { guestName, loadIdentity, saveName, type Identity } from '../presence/id
 import { NameDialog } from '../presence/NameDialog.tsx';
 import { NameHint } from '../presence/NameHint.tsx';
 import { CollaborativeEditor } from './CollaborativeEditor.tsx';
-import { ExportLinks } from './ExportLinks.tsx';
+import { ExportMenu } from './ExportMenu.tsx';
 import { DeletedDocument } from './DeletedDocument.tsx';
 import { MissingDocument } from './MissingDocument.tsx';
 import { ShareControls } from './ShareControls.tsx';
@@ -171,7 +171,9 @@ function OpenDocument({ name, auth, token }: { name: string; auth: boolean; toke
         ) : (
           <div className="editor-frame editor-placeholder" aria-hidden="true" />
         )}
-        <ExportLinks name={name} token={token} />
+        <div className="export-links">
+          <ExportMenu name={name} token={token} label="Download" />
+        </div>
       </main>
 
       {saveAnswer && (
