@@ -200,6 +200,11 @@ export class Room {
     for (const connection of [...this.connections]) connection.socket.close(code, reason);
   }
 
+  /** Decodes a deferred snapshot now, so that observers have the Y.Doc (see RoomDocument). */
+  materialize(): void {
+    this.document.materialized();
+  }
+
   /**
    * The document's full state (a Yjs update). Everything in it is committed: the room's
    * Y.Doc only ever holds what the log has.
