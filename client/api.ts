@@ -7,7 +7,6 @@ import type {
   DocumentList,
   DocumentSummary,
   DuplicateRequest,
-  ImportDocumentRequest,
   Presence,
   PurgeResult,
   ServerConfig,
@@ -16,8 +15,8 @@ import type {
   TrashedDocument,
   TrashList,
   UploadedImage,
-  SavedVersion,
-  SaveVersionRequest,
+  CreatedVersion,
+  CreateVersionRequest,
   Version,
   VersionList,
 } from '../shared/api.ts';
@@ -55,7 +54,7 @@ async function failureOf(response: Response): Promise<ApiRequestError> {
 }
 
 const post = (
-  body: CreateDocumentRequest | ImportDocumentRequest | ShareRequest | DuplicateRequest | SaveVersionRequest,
+  body: CreateDocumentRequest | ShareRequest | DuplicateRequest | CreateVersionRequest,
 ): RequestInit => ({
   method: 'POST',
   body: JSON.stringify(body),
@@ -76,7 +75,10 @@ export function createDocument(title: string, token: string | null, name?: strin
 }
 
 /** Creates a document from an imported file's text (Markdown or HTML); nothing is created on error. */
-export function importDocument(body: ImportDocumentRequest, token: string | null): Promise<CreatedDocument> {
+export function importDocument(
+  body: CreateDocumentRequest & { content: NonNullable<CreateDocumentRequest['content']> },
+  token: string | null,
+): Promise<CreatedDocument> {
   return request('/api/docs', post(body), token);
 }
 
@@ -152,10 +154,10 @@ export async function listVersions(doc: string, token: string | null): Promise<V
 /** Saves the current state as a named version, or as the version kept just before a restore. */
 export async function saveVersion(
   doc: string,
-  body: SaveVersionRequest,
+  body: CreateVersionRequest,
   token: string | null,
 ): Promise<Version> {
-  return (await request<SavedVersion>(`${docPath(doc)}/versions`, post(body), token)).version;
+  return (await request<CreatedVersion>(`${docPath(doc)}/versions`, post(body), token)).version;
 }
 
 /** A version's full state as a Yjs update. */

@@ -32,7 +32,15 @@ export type DocumentList = z.infer<typeof DocumentList>;
  * name). With `name`, that document is created (the web app's "Create it"), or 409.
  */
 export const CreateDocumentRequest = z
-  .object({ title: z.string().trim().max(TITLE_MAX_LENGTH).optional(), name: z.string().optional() })
+  .object({
+    title: z.string().trim().max(TITLE_MAX_LENGTH).optional(),
+    name: z.string().optional(),
+    /** Import: the new document's content, from a Markdown or HTML file. */
+    content: z
+      .object({ format: z.enum(['markdown', 'html']), text: z.string() })
+      .strict()
+      .optional(),
+  })
   .strict();
 export type CreateDocumentRequest = z.input<typeof CreateDocumentRequest>;
 
@@ -103,11 +111,18 @@ export const UploadedImage = z.object({
 });
 export type UploadedImage = z.infer<typeof UploadedImage>;
 
-/** How a version came about: saved after a quiet time, named by a writer, or kept just before a restore. */
+/** What a version is: taken automatically, named by someone, or saved just before a restore. */
 export const VersionKind = { Auto: 'auto', Named: 'named', Restore: 'restore' } as const;
 export type VersionKind = (typeof VersionKind)[keyof typeof VersionKind];
 
-/** A saved state of a document (issue 13). `authors`: who edited since the previous version. */
+/** Longest version name, after trimming. */
+export const VERSION_NAME_MAX_LENGTH = 200;
+
+/**
+ * A saved state of a document. `authors`: the names of the people whose edits it covers
+ * since the version before it (from their awareness `user.name`; nameless clients count as
+ * nothing). `bytes`: the size of its stored state.
+ */
 export const Version = z.object({
   id: z.string(),
   createdAt: z.string(),
@@ -122,36 +137,24 @@ export type Version = z.infer<typeof Version>;
 export const VersionList = z.object({ versions: z.array(Version) });
 export type VersionList = z.infer<typeof VersionList>;
 
-/** Longest name a writer may give a version. */
-export const VERSION_NAME_MAX_LENGTH = 200;
-
 /**
- * `POST /api/docs/:doc/versions` body: save the current state under a name, or (the editor,
- * just before it restores on the client) as the `restore` version for `restoring`.
+ * `POST /api/docs/:doc/versions` body: `{ name }` saves the current state as a named version;
+ * `{ kind: 'restore', restoring }` saves it as the "Before restoring …" version, which the
+ * editor does just before it restores `restoring` on its side.
  */
-export const SaveVersionRequest = z.union([
+export const CreateVersionRequest = z.union([
   z.object({ name: z.string().trim().min(1).max(VERSION_NAME_MAX_LENGTH) }).strict(),
-  z.object({ kind: z.literal(VersionKind.Restore), restoring: z.string() }).strict(),
+  z.object({ kind: z.literal(VersionKind.Restore), restoring: z.string().min(1) }).strict(),
 ]);
-export type SaveVersionRequest = z.input<typeof SaveVersionRequest>;
+export type CreateVersionRequest = z.input<typeof CreateVersionRequest>;
 
 /** `POST /api/docs/:doc/versions` answer (201). */
-export const SavedVersion = z.object({ version: Version });
-export type SavedVersion = z.infer<typeof SavedVersion>;
+export const CreatedVersion = z.object({ version: Version });
+export type CreatedVersion = z.infer<typeof CreatedVersion>;
 
-/** `POST /api/docs/:doc/versions/:id/restore` answer: what was restored, and the version saved first. */
+/**
+ * `POST /api/docs/:doc/versions/:id/restore` answer: the version restored, and the version
+ * that keeps the state just before the restore.
+ */
 export const RestoredVersion = z.object({ restoredFrom: Version, saved: Version });
 export type RestoredVersion = z.infer<typeof RestoredVersion>;
-
-/** What `POST /api/docs` can create a document from (an imported file's text). */
-export const ImportFormat = { Markdown: 'markdown', Html: 'html' } as const;
-export type ImportFormat = (typeof ImportFormat)[keyof typeof ImportFormat];
-
-/** `POST /api/docs` body when importing: `{ title?, content: { format, text } }`. */
-export const ImportDocumentRequest = z
-  .object({
-    title: z.string().trim().max(TITLE_MAX_LENGTH).optional(),
-    content: z.object({ format: z.enum(ImportFormat), text: z.string() }).strict(),
-  })
-  .strict();
-export type ImportDocumentRequest = z.input<typeof ImportDocumentRequest>;

@@ -3,110 +3,96 @@ import * as Y from 'yjs';
 import { CONTENT_FRAGMENT, TITLE_TEXT } from '../../../shared/documentModel.ts';
 import { restoreVersion } from '../../../shared/restoreVersion.ts';
 
-const RESTORE = Symbol('restore');
-
+/** A paragraph holding `text`, bold when asked. */
 function paragraph(text: string, bold = false): Y.XmlElement {
-  const p = new Y.XmlElement('paragraph');
-  const t = new Y.XmlText();
-  t.insert(0, text, bold ? { bold: {} } : {});
-  p.insert(0, [t]);
-  return p;
+  const element = new Y.XmlElement('paragraph');
+  const content = new Y.XmlText();
+  content.insert(0, text, bold ? { bold: true } : {});
+  element.insert(0, [content]);
+  return element;
 }
 
-const blocks = (doc: Y.Doc) => doc.getXmlFragment(CONTENT_FRAGMENT).toString();
-const title = (doc: Y.Doc) => doc.getText(TITLE_TEXT).toString();
-
-/** A document with a title and paragraphs, and the state it had as a version. */
-function documentWith(titleText: string, paragraphs: string[]): Y.Doc {
-  const doc = new Y.Doc();
-  doc.getText(TITLE_TEXT).insert(0, titleText);
-  doc.getXmlFragment(CONTENT_FRAGMENT).insert(
-    0,
-    paragraphs.map((text) => paragraph(text)),
-  );
-  return doc;
+function write(doc: Y.Doc, title: string, paragraphs: Y.XmlElement[]): void {
+  doc.transact(() => {
+    const text = doc.getText(TITLE_TEXT);
+    text.delete(0, text.length);
+    text.insert(0, title);
+    const fragment = doc.getXmlFragment(CONTENT_FRAGMENT);
+    fragment.delete(0, fragment.length);
+    fragment.insert(0, paragraphs);
+  });
 }
 
-function sync(from: Y.Doc, to: Y.Doc) {
-  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
-}
+const contentOf = (doc: Y.Doc) => ({
+  title: doc.getText(TITLE_TEXT).toString(),
+  body: doc.getXmlFragment(CONTENT_FRAGMENT).toString(),
+});
 
 describe('restoreVersion', () => {
-  it('brings back the content and title of the version, formatting included', () => {
-    const doc = documentWith('Tuesday draft', ['Intro']);
-    doc.getXmlFragment(CONTENT_FRAGMENT).insert(1, [paragraph('Bold claim', true)]);
-    const tuesday = Y.encodeStateAsUpdate(doc);
-    const expected = blocks(doc);
+  it('brings back the old title and formatted text as one change another copy receives as an edit', () => {
+    const live = new Y.Doc();
+    write(live, 'Draft sent on Tuesday', [paragraph('Dear editor,'), paragraph('the old ending', true)]);
+    const version = Y.encodeStateAsUpdate(live);
+    const expected = contentOf(live);
+    live.getXmlFragment(CONTENT_FRAGMENT).delete(1, 1);
+    live.getXmlFragment(CONTENT_FRAGMENT).insert(1, [paragraph('a new ending')]);
+    live.getText(TITLE_TEXT).insert(0, 'Final ');
 
-    const fragment = doc.getXmlFragment(CONTENT_FRAGMENT);
-    fragment.delete(1, 1);
-    fragment.insert(1, [paragraph('Rewritten'), paragraph('More')]);
-    doc.getText(TITLE_TEXT).insert(0, 'Final ');
-
-    restoreVersion(doc, tuesday, RESTORE);
-    expect(blocks(doc)).toBe(expected);
-    expect(blocks(doc)).toContain('<bold>Bold claim</bold>');
-    expect(title(doc)).toBe('Tuesday draft');
-  });
-
-  it('keeps unchanged blocks, so a concurrent edit in one of them survives', () => {
-    const alice = documentWith('Notes', ['Keep me', 'Old middle', 'Keep me too']);
-    const version = Y.encodeStateAsUpdate(alice);
-    const fragment = alice.getXmlFragment(CONTENT_FRAGMENT);
-    fragment.delete(1, 1);
-    fragment.insert(1, [paragraph('New middle')]);
-    const bob = new Y.Doc();
-    sync(alice, bob);
-
-    const firstBlock = fragment.get(0);
-    restoreVersion(alice, version, RESTORE);
-    expect(fragment.get(0)).toBe(firstBlock);
-    // Bob types into the first paragraph at the same time as the restore.
-    ((bob.getXmlFragment(CONTENT_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(7, '!');
-    sync(alice, bob);
-    sync(bob, alice);
-
-    expect(blocks(alice)).toBe(blocks(bob));
-    expect(blocks(alice)).toBe(
-      '<paragraph>Keep me!</paragraph><paragraph>Old middle</paragraph><paragraph>Keep me too</paragraph>',
-    );
-  });
-
-  it('is one transaction with the given origin, which an undo manager reverts in one step', () => {
-    const doc = documentWith('Plan', ['One', 'Two']);
-    const version = Y.encodeStateAsUpdate(doc);
-    const fragment = doc.getXmlFragment(CONTENT_FRAGMENT);
-    fragment.delete(0, 2);
-    fragment.insert(0, [paragraph('Three')]);
-    doc.getText(TITLE_TEXT).insert(4, ' B');
-    const before = { blocks: blocks(doc), title: title(doc) };
-
-    const undo = new Y.UndoManager([fragment, doc.getText(TITLE_TEXT)], {
-      trackedOrigins: new Set([RESTORE]),
-    });
-    const origins: unknown[] = [];
-    doc.on('afterTransaction', (transaction: Y.Transaction) => origins.push(transaction.origin));
-    restoreVersion(doc, version, RESTORE);
-    expect(origins).toEqual([RESTORE]);
-    expect(undo.undoStack).toHaveLength(1);
-
-    undo.undo();
-    expect({ blocks: blocks(doc), title: title(doc) }).toEqual(before);
-  });
-
-  it('restoring a version identical to the current state changes nothing', () => {
-    const doc = documentWith('Same', ['A', 'B']);
-    const version = Y.encodeStateAsUpdate(doc);
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(live));
     const updates: Uint8Array[] = [];
-    doc.on('update', (update: Uint8Array) => updates.push(update));
-    restoreVersion(doc, version, RESTORE);
-    expect(updates).toHaveLength(0);
+    live.on('update', (update: Uint8Array) => updates.push(update));
+    restoreVersion(live, version);
+
+    expect(contentOf(live)).toEqual(expected);
+    expect(updates).toHaveLength(1);
+    Y.applyUpdate(peer, updates[0]!);
+    expect(contentOf(peer)).toEqual(expected);
+    expect(peer.getXmlFragment(CONTENT_FRAGMENT).toString()).toContain('<bold>the old ending</bold>');
   });
 
-  it('an empty version empties the document', () => {
-    const doc = documentWith('Gone', ['A']);
-    restoreVersion(doc, Y.encodeStateAsUpdate(new Y.Doc()), RESTORE);
-    expect(blocks(doc)).toBe('');
-    expect(title(doc)).toBe('');
+  it('leaves the unchanged first and last paragraphs in place', () => {
+    const live = new Y.Doc();
+    write(live, 'T', [paragraph('first'), paragraph('middle'), paragraph('last')]);
+    const version = Y.encodeStateAsUpdate(live);
+    const fragment = live.getXmlFragment(CONTENT_FRAGMENT);
+    const [first, , last] = fragment.toArray();
+    fragment.delete(1, 1);
+    fragment.insert(1, [paragraph('rewritten'), paragraph('and added')]);
+
+    restoreVersion(live, version);
+
+    expect(fragment.toArray().map((block) => block.toString())).toEqual([
+      '<paragraph>first</paragraph>',
+      '<paragraph>middle</paragraph>',
+      '<paragraph>last</paragraph>',
+    ]);
+    // The very same Yjs items: positions anchored in them (carets) survive.
+    expect(fragment.get(0)).toBe(first);
+    expect(fragment.get(2)).toBe(last);
+  });
+
+  it('changes nothing when the document already holds the version', () => {
+    const live = new Y.Doc();
+    write(live, 'Same', [paragraph('unchanged')]);
+    const updates: Uint8Array[] = [];
+    live.on('update', (update: Uint8Array) => updates.push(update));
+    restoreVersion(live, Y.encodeStateAsUpdate(live));
+    expect(updates).toEqual([]);
+  });
+
+  it('empties a document restored to a version from before anything was written', () => {
+    const live = new Y.Doc();
+    const empty = Y.encodeStateAsUpdate(new Y.Doc());
+    write(live, 'Later', [paragraph('text')]);
+    restoreVersion(live, empty);
+    expect(contentOf(live)).toEqual({ title: '', body: '' });
+  });
+
+  it('throws on bytes that are not a Yjs update, leaving the document alone', () => {
+    const live = new Y.Doc();
+    write(live, 'Kept', [paragraph('text')]);
+    expect(() => restoreVersion(live, Uint8Array.of(255, 255, 255))).toThrow();
+    expect(contentOf(live).title).toBe('Kept');
   });
 });
