@@ -25,13 +25,14 @@ interface Props {
   identity: Identity & { name: string };
   editable: boolean;
   onReady?: (editor: Editor) => void;
+  onShowHistory: () => void;
 }
 
 /**
  * The rich-text editor bound to the session's Y.Doc. Content lives only in the Y.Doc:
  * nothing is ever seeded with setContent (every client would add its own copy).
  */
-export function CollaborativeEditor({ session, identity, editable, onReady }: Props) {
+export function CollaborativeEditor({ session, identity, editable, onReady, onShowHistory }: Props) {
   const [linkOpen, setLinkOpen] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   // The editor is configured once per session; its shortcut reads the latest state through this.
@@ -112,7 +113,13 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
 
   return (
     <div className="editor-frame">
-      <Toolbar editor={editor} disabled={!editable} ui={ui} onShowShortcuts={() => setShortcutsOpen(true)} />
+      <Toolbar
+        editor={editor}
+        disabled={!editable}
+        ui={ui}
+        onShowShortcuts={() => setShortcutsOpen(true)}
+        onShowHistory={onShowHistory}
+      />
       <EditorContent editor={editor} className="editor-surface" />
       <WordCount editor={editor} />
       <input
