@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import type { Compactor } from './Compactor.ts';
+import { DocumentTooLargeError } from './DocumentTooLargeError.ts';
 import { COMMITTED_ORIGIN } from './origins.ts';
 import type { RoomConnection } from './RoomConnection.ts';
 import type { RoomDocument } from './RoomDocument.ts';
@@ -89,7 +90,7 @@ export class UpdatePipeline {
   commitServerUpdate(update: Uint8Array): Promise<void> {
     const { quota } = this.options;
     if (!quota.tryReserve(update.byteLength)) {
-      return Promise.reject(new Error(`document would exceed ${quota.limit} bytes`));
+      return Promise.reject(new DocumentTooLargeError(`the document would exceed ${quota.limit} bytes`));
     }
     return new Promise<void>((applied, failed) => {
       this.append({ kind: 'server', applied, failed }, update);
