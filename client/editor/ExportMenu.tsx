@@ -22,13 +22,15 @@ interface Props {
   version?: string;
   /** The button's words ("Download", "Download this version"). */
   label: string;
+  /** Which way the list opens: up at the foot of the page, down at the top of a panel. */
+  opens?: 'up' | 'down';
 }
 
 /**
  * A menu button (WAI-ARIA menu pattern): the button opens a list of formats, arrow keys move
  * between them, Escape closes it and gives focus back. The server renders the file.
  */
-export function ExportMenu({ name, token, version, label }: Props) {
+export function ExportMenu({ name, token, version, label, opens = 'up' }: Props) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const button = useRef<HTMLButtonElement>(null);
@@ -72,7 +74,7 @@ export function ExportMenu({ name, token, version, label }: Props) {
   };
 
   return (
-    <div className="export-menu">
+    <div className={`export-menu export-menu-${opens}`}>
       <button
         ref={button}
         type="button"

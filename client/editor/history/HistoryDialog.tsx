@@ -74,7 +74,8 @@ export function HistoryDialog({ name, token, doc, editor, canWrite, onClose, onR
     setPreview({ status: 'loading' });
     Promise.all([previous === null ? null : updateOf(previous.id), updateOf(selected.id)]).then(
       ([before, update]) =>
-        !cancelled && setPreview({ status: 'ready', value: { diff: buildVersionDiff(before, update), update } }),
+        !cancelled &&
+        setPreview({ status: 'ready', value: { diff: buildVersionDiff(before, update), update } }),
       (error: Error) => !cancelled && setPreview({ status: 'error', message: error.message }),
     );
     return () => {
@@ -152,7 +153,13 @@ export function HistoryDialog({ name, token, doc, editor, canWrite, onClose, onR
                 <button type="button" className="button-quiet history-back" onClick={() => setSelected(null)}>
                   Back to versions
                 </button>
-                <ExportMenu name={name} token={token} version={selected.id} label="Download this version" />
+                <ExportMenu
+                  name={name}
+                  token={token}
+                  version={selected.id}
+                  label="Download this version"
+                  opens="down"
+                />
                 {canWrite && (
                   <button
                     type="button"
@@ -186,7 +193,15 @@ export function HistoryDialog({ name, token, doc, editor, canWrite, onClose, onR
   );
 }
 
-function VersionRow({ version, selected, onSelect }: { version: Version; selected: boolean; onSelect: () => void }) {
+function VersionRow({
+  version,
+  selected,
+  onSelect,
+}: {
+  version: Version;
+  selected: boolean;
+  onSelect: () => void;
+}) {
   const age = versionAge(version);
   return (
     <li>

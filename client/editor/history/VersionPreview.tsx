@@ -21,7 +21,6 @@ export function VersionPreview({ diff, label }: { diff: VersionDiff; label: stri
           class: 'prose version-preview-text',
           role: 'document',
           'aria-label': label,
-          'aria-readonly': 'true',
         },
       },
     },
