@@ -9,6 +9,7 @@ import { ThemeToggle } from '../theme.tsx';
 import { timeAgo } from '../timeAgo.ts';
 import type { PresentPerson } from '../../shared/api.ts';
 import { DocumentRowActions, ListNoticeBar, type ListNotice } from './DocumentRowActions.tsx';
+import { ImportButton, useFileImport } from './ImportControl.tsx';
 import { PresentPeople } from './PresentPeople.tsx';
 import { usePresence } from './usePresence.ts';
 
@@ -55,6 +56,7 @@ export function DocumentList({ auth }: { auth: boolean }) {
   const [notice, setNotice] = useState<ListNotice | null>(null);
   const onChanged = canCreate ? setNotice : null;
   const present = usePresence(token, canList);
+  const imports = useFileImport(token);
 
   useEffect(() => {
     document.title = 'Documents · Inkwell';
@@ -99,16 +101,27 @@ export function DocumentList({ auth }: { auth: boolean }) {
             <button type="submit" className="button-primary" disabled={creating}>
               {creating ? 'Creating…' : 'New document'}
             </button>
+            <ImportButton busy={imports.busy} onFile={(file) => void imports.importFile(file)} />
           </form>
         )}
-        {createError && (
+        {(createError ?? imports.error) && (
           <p className="notice notice-error" role="alert">
-            {createError}
+            {createError ?? imports.error}
           </p>
         )}
       </header>
 
-      <main>
+      <main
+        {...(canCreate ? imports.dropTarget : {})}
+        className={imports.dropping ? 'import-drop-active' : undefined}
+      >
+        {canCreate && (
+          <p className="import-drop-hint">
+            {imports.dropping
+              ? 'Drop the file to import it as a new document.'
+              : 'Drop a Markdown or HTML file here to import it.'}
+          </p>
+        )}
         <div className="trash-heading">
           <h2 className="section-title">Documents</h2>
           {canList && <AppLink to={'/trash'}>Trash</AppLink>}
