@@ -41,6 +41,8 @@ export class VersionRecorder implements RoomObserver {
   /** Commits since the last version. */
   private dirty = false;
   private readonly authors = new Set<string>();
+  /** When the last commit was applied (by the injected clock). */
+  private lastCommitAt = 0;
   private quietTimer: unknown = null;
   private maxTimer: unknown = null;
   /** The chain versions are taken on: one at a time, in order. */
@@ -66,8 +68,10 @@ export class VersionRecorder implements RoomObserver {
     this.dirty = true;
     for (const author of authors) this.authors.add(author);
     const { timers, quietMs, maxIntervalMs } = this.options;
-    if (this.quietTimer !== null) timers.clearTimeout(this.quietTimer);
-    this.quietTimer = timers.setTimeout(() => void this.takeAutomatic(), quietMs);
+    this.lastCommitAt = timers.now();
+    // One quiet timer per burst, not one per commit: a hot room commits hundreds of times a
+    // second, and the timer checks on firing whether the room has really been quiet.
+    if (this.quietTimer === null) this.armQuietTimer(quietMs);
     this.maxTimer ??= timers.setTimeout(() => void this.takeAutomatic(), maxIntervalMs);
   }
 
@@ -94,6 +98,17 @@ export class VersionRecorder implements RoomObserver {
     const doc = this.doc;
     if (doc === null) return Promise.reject(new Error(`the room of "${this.name}" is gone`));
     return this.enqueue(() => this.record(doc, kind, name, { skipIdentical: false })) as Promise<VersionInfo>;
+  }
+
+  /** Fires after `ms`: takes a version if nothing was committed for the quiet time, else waits on. */
+  private armQuietTimer(ms: number): void {
+    const { timers, quietMs } = this.options;
+    this.quietTimer = timers.setTimeout(() => {
+      this.quietTimer = null;
+      const quietFor = timers.now() - this.lastCommitAt;
+      if (quietFor >= quietMs) void this.takeAutomatic();
+      else this.armQuietTimer(quietMs - quietFor);
+    }, ms);
   }
 
   /** Takes an automatic version of what was committed since the last one, unless it changed nothing. */

@@ -166,6 +166,33 @@ describe('version history', () => {
     expect((await list('shared')).map((v) => v.kind)).toEqual(['restore', 'named']);
   });
 
+  it('saves the "before restoring" version the editor asks for ahead of its own restore', async () => {
+    const { call, create, name, list, state } = api(server);
+    await create('editor-restore');
+    const writer = connect('editor-restore', 'Ada');
+    await writer.firstSync;
+    write(writer, 'One', ['first']);
+    await committed(server, 'editor-restore', 'first');
+    const first = ((await (await name('editor-restore', 'First')).json()) as CreatedVersion).version;
+    write(writer, 'Two', ['second']);
+    await committed(server, 'editor-restore', 'second');
+
+    const response = await call('POST', '/api/docs/editor-restore/versions', {
+      kind: 'restore',
+      restoring: first.id,
+    });
+    expect(response.status).toBe(201);
+    const { version } = (await response.json()) as CreatedVersion;
+    expect(version).toMatchObject({ kind: 'restore', name: 'Before restoring "First"' });
+    expect(shown(await state('editor-restore', version.id))).toEqual({
+      title: 'Two',
+      paragraphs: ['second'],
+    });
+    // Nothing was restored on the server: that is the editor's own, undoable change.
+    expect(shown(writer.doc).title).toBe('Two');
+    expect((await list('editor-restore')).map((v) => v.id)).toEqual([version.id, first.id]);
+  });
+
   it('exports a version, and answers 404 for an unknown version or document and 400 for a bad body', async () => {
     const { call, create, name, exported } = api(server);
     await create('exported');
