@@ -149,10 +149,10 @@ export function HistoryDialog({ name, token, doc, editor, canWrite, onClose, onR
           {selected !== null && (
             <>
               <div className="history-actions">
-                <h3>{versionTitle(selected)}</h3>
                 <button type="button" className="button-quiet history-back" onClick={() => setSelected(null)}>
                   Back to versions
                 </button>
+                <h3>{versionTitle(selected)}</h3>
                 <ExportMenu
                   name={name}
                   token={token}
