@@ -130,5 +130,19 @@ describe('version history in Chromium', () => {
     await dialog.getByRole('button', { name: 'Back to versions' }).click();
     await dialog.locator('.version-list').waitFor();
     expect(await ada.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    // Restored from the phone, and taken back with the confirmation's Undo.
+    await closeHistory(ada.page);
+    await ada.page.keyboard.press('Control+End');
+    await ada.page.keyboard.type(' Then more.');
+    await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await openHistory(ada.page);
+    await dialog.getByRole('button', { name: /^Phone draft/ }).click();
+    await dialog.getByRole('button', { name: 'Restore this version' }).click();
+    const confirmation = ada.page.getByRole('status').filter({ hasText: /^Restored the version of/ });
+    await waitForEditorText(ada.page, (t) => t === 'Written on a phone.', 'the phone draft restored');
+    await confirmation.getByRole('button', { name: 'Undo' }).click();
+    await waitForEditorText(ada.page, (t) => t === 'Written on a phone. Then more.', 'the restore undone');
+    await expect.poll(() => confirmation.count()).toBe(0);
   });
 });
