@@ -61,12 +61,10 @@ export class VersionRecorder implements RoomObserver {
 
   committed(doc: Y.Doc, authors: ReadonlySet<string>): void {
     this.doc = doc;
-    if (!this.options.automatic) {
-      for (const author of authors) this.authors.add(author);
-      return;
-    }
-    this.dirty = true;
+    // Credited by the next version, automatic or not.
     for (const author of authors) this.authors.add(author);
+    if (!this.options.automatic) return;
+    this.dirty = true;
     const { timers, quietMs, maxIntervalMs } = this.options;
     this.lastCommitAt = timers.now();
     // One quiet timer per burst, not one per commit: a hot room commits hundreds of times a

@@ -77,7 +77,7 @@ const committed = (server: TestServer, doc: string, text: string) =>
     `the server to hold "${text}"`,
   );
 
-describe('version history', () => {
+describe.each(STORAGE_BACKENDS)('version history on $name', (backend) => {
   let server: TestServer;
   let timers: ManualTimers;
   const clients: TestClient[] = [];
@@ -91,7 +91,7 @@ describe('version history', () => {
 
   beforeAll(async () => {
     timers = new ManualTimers(Date.now());
-    server = await startTestServer({}, undefined, { versionTimers: timers });
+    server = await startTestServer(await backend.freshConfig(), undefined, { versionTimers: timers });
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
