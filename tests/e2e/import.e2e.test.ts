@@ -1,6 +1,7 @@
 /** Importing files on the home page (issue 13) in real Chromium against a real server. */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { seriousViolations } from '../helpers/axe.ts';
 import { browserSuite } from '../helpers/browser.ts';
 
 const MAX_DOCUMENT_BYTES = 64 * 1024;
@@ -23,6 +24,8 @@ describe('importing a file from the home page', () => {
   it('a Markdown file opens as a formatted document titled by its first heading', async () => {
     const ada = await suite.person('Ada');
     await ada.page.goto(suite.server.url);
+    await ada.page.getByRole('button', { name: 'Import…' }).waitFor();
+    expect(await seriousViolations(ada.page)).toEqual([]);
     await chooseFile(ada.page, {
       name: 'notes.md',
       mimeType: 'text/markdown',

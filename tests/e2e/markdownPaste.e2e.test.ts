@@ -68,4 +68,21 @@ describe('pasting Markdown in Chromium', () => {
     await waitForEditorText(ada.page, (text) => text.includes('2 * 1024 * 1024'), 'the text pasted verbatim');
     expect(nodeTypes(await editorJson(ada.page))).toEqual(['doc', 'paragraph', 'text']);
   });
+
+  it('a clipboard with HTML keeps the HTML, even when its plain text looks like Markdown', async () => {
+    const ada = await suite.person('Ada');
+    await openEditor(ada, await createDocumentUrl(suite.server.url, 'Pasted HTML'));
+    await ada.page.locator('.ProseMirror').click();
+    await ada.page.evaluate(async () => {
+      await navigator.clipboard.write([
+        new ClipboardItem({
+          'text/html': new Blob(['<p>Literal **stars** stay</p>'], { type: 'text/html' }),
+          'text/plain': new Blob(['# A heading'], { type: 'text/plain' }),
+        }),
+      ]);
+    });
+    await ada.page.keyboard.press('Control+v');
+    await waitForEditorText(ada.page, (text) => text.includes('Literal **stars** stay'), 'the HTML pasted');
+    expect(nodeTypes(await editorJson(ada.page))).toEqual(['doc', 'paragraph', 'text']);
+  });
 });
