@@ -1,4 +1,5 @@
 import type { CreateDocumentRequest } from '../../shared/api.ts';
+import { TITLE_MAX_LENGTH } from '../../shared/documentModel.ts';
 
 export type ImportRequest = CreateDocumentRequest & {
   content: NonNullable<CreateDocumentRequest['content']>;
@@ -23,10 +24,20 @@ export class ImportFileError extends Error {
 const extensionOf = (fileName: string) => /\.([^.]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
 const baseName = (fileName: string) => fileName.replace(/\.[^.]+$/, '').trim();
 
+/** The title an imported file names itself, or undefined when the server should decide. */
+function titleOf(fileName: string, format: 'markdown' | 'html', text: string): string | undefined {
+  // A leading level-1 heading: the server takes it as the title (both exports write one).
+  if (format === 'markdown') return /^\s*# \S/.test(text) ? undefined : baseName(fileName);
+  const page = new DOMParser().parseFromString(text, 'text/html');
+  const pageTitle = page.querySelector('title')?.textContent?.trim();
+  if (pageTitle) return pageTitle;
+  return page.body.firstElementChild?.tagName === 'H1' ? undefined : baseName(fileName);
+}
+
 /**
  * Reads a dropped or chosen file into the body of `POST /api/docs`. The file must be UTF-8
- * text; HTML is turned into Markdown here, where there is a DOM to parse it (the server has
- * none). A leading "# Heading" becomes the title on the server; otherwise the file's name does.
+ * text; the server parses it (Markdown, or HTML with scripts off and the link policy) and
+ * creates the document in one step or not at all.
  */
 export async function importRequestFor(file: File): Promise<ImportRequest> {
   const format = FORMAT_BY_EXTENSION[extensionOf(file.name)];
@@ -42,10 +53,6 @@ export async function importRequestFor(file: File): Promise<ImportRequest> {
     throw new ImportFileError(`“${file.name}” is not a text file (it is not UTF-8).`);
   }
   if (text.includes('\u0000')) throw new ImportFileError(`“${file.name}” is not a text file.`);
-  const markdown = format === 'html' ? (await import('./htmlToMarkdown.ts')).htmlToMarkdown(text) : text;
-  const leadingHeading = /^\s*# \S/.test(markdown);
-  return {
-    ...(leadingHeading ? {} : { title: baseName(file.name).slice(0, 200) }),
-    content: { format: 'markdown', text: markdown },
-  };
+  const title = titleOf(file.name, format, text)?.slice(0, TITLE_MAX_LENGTH);
+  return { ...(title === undefined ? {} : { title }), content: { format, text } };
 }

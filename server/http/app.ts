@@ -31,7 +31,7 @@ import type { BlobStore } from '../storage/BlobStore.ts';
 import type { DocCatalogue, DocumentInfo, NewDocument } from '../storage/DocCatalogue.ts';
 import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
 import type { Versioning } from '../versions/Versioning.ts';
-import { documentFromMarkdown, UnreadableFileError } from '../export/documentFromFile.ts';
+import { documentFromFile, UnreadableFileError } from '../export/documentFromFile.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
 import { mountDocumentActions } from './documentActions.ts';
 import { isImageUpload, mountImageRoutes } from './imageRoutes.ts';
@@ -291,20 +291,15 @@ function newDocument(title: string | undefined, fromHomePage: boolean): NewDocum
   return { title: initial === '' ? null : initial, content: newDocumentUpdate(initial) };
 }
 
-/** A new document from an imported file (400 when unreadable, 413 when too large, 501 for HTML). */
+/** A new document from an imported file (400 when unreadable, 413 when too large). */
 function importedDocument(
   content: NonNullable<CreateDocumentRequest['content']>,
   title: string | undefined,
   maxDocumentBytes: number,
 ): NewDocument {
-  if (content.format === 'html') {
-    // Parsing HTML on the server needs a DOM (@tiptap/html/server and happy-dom), which is
-    // not installed; the editor converts HTML itself and imports Markdown, or sends content.
-    throw new ApiError(501, 'html_import_unavailable', 'this server cannot import HTML yet; import Markdown');
-  }
   let imported;
   try {
-    imported = documentFromMarkdown(content.text, title || undefined);
+    imported = documentFromFile(content, title || undefined);
   } catch (error) {
     if (error instanceof UnreadableFileError) throw new ApiError(400, 'unreadable_file', error.message);
     throw error;

@@ -109,6 +109,102 @@ See [the map](https://example.org/map).
     expect(await exported(created.name, 'md')).toBe('# Chosen\n\n# Heading\n\nBody\n');
   });
 
+  it('creates a formatted document from HTML, its first heading as the title', async () => {
+    const html = `<h1>Trip notes</h1>
+<h2>Packing</h2>
+<ul><li>passport</li><li><strong>charger</strong> and <em>cable</em></li></ul>
+<ol><li>book the train</li><li>pack</li></ol>
+<ul data-type="taskList">
+  <li data-type="taskItem" data-checked="true"><label><input type="checkbox" checked></label><div><p>tickets</p></div></li>
+  <li data-type="taskItem" data-checked="false"><label><input type="checkbox"></label><div><p>hotel</p></div></li>
+</ul>
+<table><tr><th>day</th><th>where</th></tr><tr><td>1</td><td>Lyon</td></tr></table>
+<p>See <a href="https://example.org/map">the map</a>.</p>`;
+    const response = await create({ content: { format: 'html', text: html } });
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as CreatedDocument;
+    expect(created.title).toBe('Trip notes');
+    expect(await exported(created.name, 'md')).toBe(
+      `# Trip notes
+
+## Packing
+
+- passport
+- **charger** and *cable*
+
+1. book the train
+2. pack
+
+- [x] tickets
+- [ ] hotel
+
+
+| day | where |
+| --- | ----- |
+| 1   | Lyon  |
+
+
+See [the map](https://example.org/map).
+`,
+    );
+  });
+
+  it('imports its own HTML export back as the same document', async () => {
+    const original = (await (
+      await create({ content: { format: 'markdown', text: NOTES } })
+    ).json()) as CreatedDocument;
+    const page = await exported(original.name, 'html');
+    const response = await create({ content: { format: 'html', text: page } });
+    expect(response.status).toBe(201);
+    const copy = (await response.json()) as CreatedDocument;
+    expect(copy.title).toBe('Trip notes');
+    expect(await exported(copy.name, 'md')).toBe(await exported(original.name, 'md'));
+  });
+
+  it('imports hostile HTML inert: no scripts, handlers, styles, or javascript:/data: links and images', async () => {
+    const blob = `/blobs/${'ab'.repeat(32)}`;
+    const hostile = `<script>window.pwned = 'script'</script>
+<style>body { display: none }</style>
+<p onclick="window.pwned = 'onclick'">Click <a href="javascript:window.pwned='link'">here</a>,
+<a href=" JaVa&#x09;ScRiPt:window.pwned='obfuscated'">there</a>,
+<a href="data:text/html,<script>window.pwned='data'</script>">data</a> or
+<a href="https://example.org/safe">safe</a>.</p>
+<img src="x" onerror="window.pwned = 'onerror'">
+<img src="javascript:window.pwned='img'" alt="scripted image">
+<img src="data:image/png;base64,iVBORw0KGgo=" alt="inline image">
+<img src="https://example.org/photo.png" alt="photo">
+<img src="${blob}" alt="upload">
+<iframe src="https://example.org/frame"></iframe>`;
+    const response = await create({ title: 'Hostile', content: { format: 'html', text: hostile } });
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as CreatedDocument;
+
+    const page = await exported(created.name, 'html');
+    for (const inert of [
+      'pwned',
+      '<script',
+      'onclick',
+      'onerror',
+      'javascript:',
+      'data:',
+      'iframe',
+      'display: none',
+    ]) {
+      expect(page.toLowerCase(), inert).not.toContain(inert.toLowerCase());
+    }
+    // The refused links and images keep their words, as text.
+    expect(page).toContain('Click here,');
+    expect(page).toContain('<a href="https://example.org/safe"');
+    expect(page).toContain('<p>scripted image</p>');
+    // The editor never takes data: images (allowBase64: false), not even as alt text.
+    expect(page).not.toContain('inline image');
+    expect(page).toContain('<img src="https://example.org/photo.png" alt="photo"/>');
+    expect(page).toContain(`<img src="${blob}" alt="upload"/>`);
+    const markdown = await exported(created.name, 'md');
+    expect(markdown).toContain('[safe](https://example.org/safe)');
+    expect(markdown.match(/\]\(/g)).toHaveLength(3);
+  });
+
   it('refuses bad imports with a clear error and creates nothing', async () => {
     const before = await documentCount();
     const cases: [unknown, number, string][] = [
@@ -116,7 +212,7 @@ See [the map](https://example.org/map).
       [{ content: { format: 'markdown' } }, 400, 'invalid_body'],
       [{ content: { format: 'markdown', text: 'broken \ud800 text' } }, 400, 'unreadable_file'],
       [{ content: { format: 'markdown', text: 'nul \u0000 byte' } }, 400, 'unreadable_file'],
-      [{ content: { format: 'html', text: '<p>hi</p>' } }, 501, 'html_import_unavailable'],
+      [{ content: { format: 'html', text: 'broken \udc00 text' } }, 400, 'unreadable_file'],
       [
         { content: { format: 'markdown', text: 'word '.repeat(MAX_DOCUMENT_BYTES / 4) } },
         413,
