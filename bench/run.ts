@@ -9,6 +9,8 @@
  *   npm run bench -- --servers inkwell,inkwell-postgres   SQLite beside PostgreSQL
  *   npm run bench -- --only fan-out,hot-room --servers inkwell,inkwell-metrics-off
  *                                                 the cost of metrics (METRICS=false)
+ *   npm run bench -- --only hot-room --servers inkwell-versions-off,inkwell-versions-busy
+ *                                                 the cost of automatic versions
  *   npm run bench -- --repeat 1 --seconds 5        quicker, noisier (prints only)
  */
 import fs from 'node:fs';

@@ -108,8 +108,34 @@ const inkwellWithoutMetrics: ServerKind = {
   },
 };
 
+/** `inkwell` with its settings changed by `env`, under another name. */
+const inkwellWith = (name: string, env: Record<string, string>): ServerKind => ({
+  ...inkwell,
+  name,
+  command: (port, dataDir) => {
+    const command = inkwell.command(port, dataDir);
+    return { args: command.args, env: { ...command.env, ...env } };
+  },
+});
+
+/**
+ * Automatic versions off (AUTO_VERSIONS=false) and taken as often as the settings allow (every
+ * second of quiet, at least every 5 s): the cost of versioning per delivery is the difference
+ * (`--servers inkwell-versions-off,inkwell-versions-busy`; plain `inkwell` rarely takes one
+ * within a run, its quiet time being 2 minutes).
+ */
+const inkwellWithoutVersions = inkwellWith('inkwell-versions-off', { AUTO_VERSIONS: 'false' });
+const inkwellBusyVersions = inkwellWith('inkwell-versions-busy', {
+  VERSION_QUIET_MS: '1000',
+  VERSION_MAX_INTERVAL_MS: '5000',
+});
+
 /** Servers run only when `--servers` names them. */
-export const OPTIONAL_SERVER_KINDS: readonly ServerKind[] = [inkwellWithoutMetrics];
+export const OPTIONAL_SERVER_KINDS: readonly ServerKind[] = [
+  inkwellWithoutMetrics,
+  inkwellWithoutVersions,
+  inkwellBusyVersions,
+];
 
 export interface ProcessStats {
   /** User + system CPU time since the process started. */

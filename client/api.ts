@@ -15,9 +15,13 @@ import type {
   TrashedDocument,
   TrashList,
   UploadedImage,
+  CreatedVersion,
+  CreateVersionRequest,
+  Version,
+  VersionList,
 } from '../shared/api.ts';
 
-export type { DocumentSummary, TrashedDocument };
+export type { DocumentSummary, TrashedDocument, Version };
 
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
@@ -38,16 +42,20 @@ async function request<T>(path: string, init?: RequestInit, token?: string | nul
   } catch {
     throw new ApiRequestError(0, 'The server cannot be reached. Check your connection.');
   }
+  if (!response.ok) throw await failureOf(response);
   // A 204 (purge) has no body.
-  const body = (await response.json().catch(() => null)) as unknown;
-  if (!response.ok) {
-    const error = (body as Partial<ApiErrorBody> | null)?.error;
-    throw new ApiRequestError(response.status, error?.message ?? `HTTP ${response.status}`);
-  }
-  return body as T;
+  return (await response.json().catch(() => null)) as T;
 }
 
-const post = (body: CreateDocumentRequest | ShareRequest | DuplicateRequest): RequestInit => ({
+/** The error an answer that is not ok stands for, in the server's words when it gave some. */
+async function failureOf(response: Response): Promise<ApiRequestError> {
+  const body = (await response.json().catch(() => null)) as Partial<ApiErrorBody> | null;
+  return new ApiRequestError(response.status, body?.error?.message ?? `HTTP ${response.status}`);
+}
+
+const post = (
+  body: CreateDocumentRequest | ShareRequest | DuplicateRequest | CreateVersionRequest,
+): RequestInit => ({
   method: 'POST',
   body: JSON.stringify(body),
 });
@@ -64,6 +72,14 @@ export async function listDocuments(token: string | null): Promise<DocumentSumma
 /** Creates a document: with a fresh random name, or with `name` (the link someone followed). */
 export function createDocument(title: string, token: string | null, name?: string): Promise<CreatedDocument> {
   return request('/api/docs', post({ title, name }), token);
+}
+
+/** Creates a document from an imported file's text (Markdown or HTML); nothing is created on error. */
+export function importDocument(
+  body: CreateDocumentRequest & { content: NonNullable<CreateDocumentRequest['content']> },
+  token: string | null,
+): Promise<CreatedDocument> {
+  return request('/api/docs', post(body), token);
 }
 
 /** A document's catalogue entry, or null when there is no document by that name. */
@@ -126,9 +142,33 @@ export async function uploadImage(doc: string, file: Blob, token: string | null)
   } catch {
     throw new ApiRequestError(0, 'The image could not be uploaded: the server cannot be reached.');
   }
-  const body = (await response.json().catch(() => null)) as (UploadedImage & Partial<ApiErrorBody>) | null;
-  if (!response.ok) {
-    throw new ApiRequestError(response.status, body?.error?.message ?? `HTTP ${response.status}`);
+  if (!response.ok) throw await failureOf(response);
+  return (await response.json()) as UploadedImage;
+}
+
+/** A document's saved versions, newest first. */
+export async function listVersions(doc: string, token: string | null): Promise<Version[]> {
+  return (await request<VersionList>(`${docPath(doc)}/versions`, undefined, token)).versions;
+}
+
+/** Saves the current state as a named version, or as the version kept just before a restore. */
+export async function saveVersion(
+  doc: string,
+  body: CreateVersionRequest,
+  token: string | null,
+): Promise<Version> {
+  return (await request<CreatedVersion>(`${docPath(doc)}/versions`, post(body), token)).version;
+}
+
+/** A version's full state as a Yjs update. */
+export async function fetchVersionUpdate(doc: string, id: string, token: string | null): Promise<Uint8Array> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  let response: Response;
+  try {
+    response = await fetch(`${docPath(doc)}/versions/${encodeURIComponent(id)}/update`, { headers });
+  } catch {
+    throw new ApiRequestError(0, 'The server cannot be reached. Check your connection.');
   }
-  return body!;
+  if (!response.ok) throw await failureOf(response);
+  return new Uint8Array(await response.arrayBuffer());
 }

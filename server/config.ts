@@ -56,6 +56,9 @@ const envSchema = z.object({
   TRASH_RETENTION_DAYS: integer(0, 36_500).default(30),
   MAX_IMAGE_BYTES: integer(1024, 1024 * MiB).default(10 * MiB),
   METRICS: z.enum(['true', 'false']).default('true'),
+  AUTO_VERSIONS: z.enum(['true', 'false']).default('true'),
+  VERSION_QUIET_MS: integer(1000, 86_400_000).default(2 * 60 * 1000),
+  VERSION_MAX_INTERVAL_MS: integer(1000, 7 * 86_400_000).default(10 * 60 * 1000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
@@ -118,6 +121,12 @@ export interface Config {
   metrics: boolean;
   /** A bearer token Prometheus may scrape `/metrics` with when auth is on (besides admin tokens). */
   metricsToken: string | null;
+  /** Take automatic versions (named and restore versions work either way). */
+  autoVersions: boolean;
+  /** Quiet time after a burst of editing before an automatic version is taken. */
+  versionQuietMs: number;
+  /** Longest time edits go without an automatic version while editing continues. */
+  versionMaxIntervalMs: number;
 }
 
 export interface DatabaseConfig {
@@ -207,5 +216,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxImageBytes: e.MAX_IMAGE_BYTES,
     metrics: e.METRICS === 'true',
     metricsToken: e.METRICS_TOKEN ?? null,
+    autoVersions: e.AUTO_VERSIONS === 'true',
+    versionQuietMs: e.VERSION_QUIET_MS,
+    versionMaxIntervalMs: e.VERSION_MAX_INTERVAL_MS,
   };
 }

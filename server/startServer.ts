@@ -26,6 +26,14 @@ import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
 import { HeldRefusals } from './transport/HeldRefusals.ts';
 import { RefusalMemory } from './transport/RefusalMemory.ts';
+import { Versioning } from './versions/Versioning.ts';
+import { REAL_TIMERS, type VersionTimers } from './versions/VersionTimers.ts';
+
+/** What tests may replace in a server (production passes nothing). */
+export interface ServerHooks {
+  /** The clock and timers of automatic versions (tests drive them by hand). */
+  versionTimers?: VersionTimers;
+}
 
 /** A listening Inkwell server. */
 export interface RunningServer {
@@ -60,7 +68,12 @@ const TRASH_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const CLIENT_DIST_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 /** Wires store, rooms, transport and HTTP together and listens. */
-export async function startServer(config: Config, logger: Logger, storage?: Storage): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  storage?: Storage,
+  hooks: ServerHooks = {},
+): Promise<RunningServer> {
   storage ??= await openStorage(config, logger);
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
@@ -91,6 +104,15 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     probe: storage.probe?.bind(storage),
     redisUnreachable: bus === null ? undefined : () => bus.unreachable(),
   });
+  const versioning: Versioning = new Versioning({
+    versions: storage.versions,
+    rooms: { withRoom: (name, work) => registry.withRoom(name, work) },
+    timers: hooks.versionTimers ?? REAL_TIMERS,
+    logger: logger.child({ component: 'versions' }),
+    quietMs: config.versionQuietMs,
+    maxIntervalMs: config.versionMaxIntervalMs,
+    automatic: config.autoVersions,
+  });
   const registry: RoomRegistry = new RoomRegistry({
     log: readiness.watch(storage.log),
     metrics: metrics ?? undefined,
@@ -98,13 +120,14 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     logger: logger.child({ component: 'rooms' }),
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
-    observers: [mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' }))],
+    observers: [mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' })), versioning.observer],
     isDeleted: async (name) => ((await storage.catalogue.info(name))?.deletedAt ?? null) !== null,
   });
   const lifecycle = new DocumentLifecycle({
     log: storage.log,
     catalogue: storage.catalogue,
     blobs: storage.blobs,
+    versions: storage.versions,
     rooms: registry,
     retentionDays: config.trashRetentionDays,
     logger: logger.child({ component: 'trash' }),
@@ -137,6 +160,8 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
       trashRetentionDays: config.trashRetentionDays,
       blobs: storage.blobs,
       maxImageBytes: config.maxImageBytes,
+      versioning,
+      maxDocumentBytes: config.maxDocumentBytes,
     },
     app,
   );

@@ -32,7 +32,15 @@ export type DocumentList = z.infer<typeof DocumentList>;
  * name). With `name`, that document is created (the web app's "Create it"), or 409.
  */
 export const CreateDocumentRequest = z
-  .object({ title: z.string().trim().max(TITLE_MAX_LENGTH).optional(), name: z.string().optional() })
+  .object({
+    title: z.string().trim().max(TITLE_MAX_LENGTH).optional(),
+    name: z.string().optional(),
+    /** Import: the new document's content, from a Markdown or HTML file. */
+    content: z
+      .object({ format: z.enum(['markdown', 'html']), text: z.string() })
+      .strict()
+      .optional(),
+  })
   .strict();
 export type CreateDocumentRequest = z.input<typeof CreateDocumentRequest>;
 
@@ -102,3 +110,51 @@ export const UploadedImage = z.object({
   url: z.string(),
 });
 export type UploadedImage = z.infer<typeof UploadedImage>;
+
+/** What a version is: taken automatically, named by someone, or saved just before a restore. */
+export const VersionKind = { Auto: 'auto', Named: 'named', Restore: 'restore' } as const;
+export type VersionKind = (typeof VersionKind)[keyof typeof VersionKind];
+
+/** Longest version name, after trimming. */
+export const VERSION_NAME_MAX_LENGTH = 200;
+
+/**
+ * A saved state of a document. `authors`: the names of the people whose edits it covers
+ * since the version before it (from their awareness `user.name`; nameless clients count as
+ * nothing). `bytes`: the size of its stored state.
+ */
+export const Version = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  name: z.string().nullable(),
+  kind: z.enum(VersionKind),
+  authors: z.array(z.string()),
+  bytes: z.number(),
+});
+export type Version = z.infer<typeof Version>;
+
+/** `GET /api/docs/:doc/versions`: newest first. */
+export const VersionList = z.object({ versions: z.array(Version) });
+export type VersionList = z.infer<typeof VersionList>;
+
+/**
+ * `POST /api/docs/:doc/versions` body: `{ name }` saves the current state as a named version;
+ * `{ kind: 'restore', restoring }` saves it as the "Before restoring …" version, which the
+ * editor does just before it restores `restoring` on its side.
+ */
+export const CreateVersionRequest = z.union([
+  z.object({ name: z.string().trim().min(1).max(VERSION_NAME_MAX_LENGTH) }).strict(),
+  z.object({ kind: z.literal(VersionKind.Restore), restoring: z.string().min(1) }).strict(),
+]);
+export type CreateVersionRequest = z.input<typeof CreateVersionRequest>;
+
+/** `POST /api/docs/:doc/versions` answer (201). */
+export const CreatedVersion = z.object({ version: Version });
+export type CreatedVersion = z.infer<typeof CreatedVersion>;
+
+/**
+ * `POST /api/docs/:doc/versions/:id/restore` answer: the version restored, and the version
+ * that keeps the state just before the restore.
+ */
+export const RestoredVersion = z.object({ restoredFrom: Version, saved: Version });
+export type RestoredVersion = z.infer<typeof RestoredVersion>;

@@ -19,6 +19,27 @@ export function isSafeLinkHref(href: unknown): href is string {
   }
 }
 
+/** Where this server serves uploaded images: their sha-256, so the URL never changes meaning. */
+export const BLOB_PATH_PREFIX = '/blobs/';
+
+const BLOB_PATH = /^\/blobs\/[0-9a-f]{64}$/;
+
+/**
+ * Which image sources a document made from a file may hold: web images and this server's own
+ * uploads. Anything else (`javascript:`, `data:`, `file:`, other relative paths that would
+ * fetch from this server with the reader's cookies) never becomes an image.
+ */
+export function isSafeImageSrc(src: unknown): src is string {
+  if (typeof src !== 'string') return false;
+  if (BLOB_PATH.test(src)) return true;
+  if (!/^https?:\/\//i.test(src)) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(src).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** What a writer types into the link field, as an href: "example.com" → "https://example.com". */
 export function normalizeLinkInput(input: string): string {
   const trimmed = input.trim();

@@ -8,6 +8,7 @@ import { documentExtensions } from '../../shared/editorSchema.ts';
 import type { CollabSession } from '../collab/CollabSession.ts';
 import type { Identity } from '../presence/identity.ts';
 import { LinkShortcut } from './extensions/LinkShortcut.ts';
+import { MarkdownPaste } from './extensions/MarkdownPaste.ts';
 import { TabKeys } from './extensions/TabKeys.ts';
 import { TaskListShortcut } from './extensions/TaskListShortcut.ts';
 import { LinkPopover } from './LinkPopover.tsx';
@@ -24,13 +25,14 @@ interface Props {
   identity: Identity & { name: string };
   editable: boolean;
   onReady?: (editor: Editor) => void;
+  onShowHistory: () => void;
 }
 
 /**
  * The rich-text editor bound to the session's Y.Doc. Content lives only in the Y.Doc:
  * nothing is ever seeded with setContent (every client would add its own copy).
  */
-export function CollaborativeEditor({ session, identity, editable, onReady }: Props) {
+export function CollaborativeEditor({ session, identity, editable, onReady, onShowHistory }: Props) {
   const [linkOpen, setLinkOpen] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   // The editor is configured once per session; its shortcut reads the latest state through this.
@@ -55,6 +57,7 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
         TaskListShortcut,
         LinkShortcut.configure({ onOpen: () => ui.openLink() }),
         ImageDrop.configure({ onFiles: (files) => addImages.current(files) }),
+        MarkdownPaste,
         CharacterCount,
         Collaboration.configure({ document: session.doc, field: CONTENT_FRAGMENT }),
         CollaborationCaret.configure({
@@ -63,6 +66,9 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
         }),
         Placeholder.configure({ placeholder: 'Start writing…' }),
       ],
+      // Pasted Markdown is parsed whole (MarkdownPaste); the marks' own paste rules would also
+      // rewrite text that is not Markdown ("2 * 3 * 4" lost its stars). Links stay automatic.
+      enablePasteRules: ['link'],
       editorProps: {
         attributes: {
           class: 'prose',
@@ -107,7 +113,13 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
 
   return (
     <div className="editor-frame">
-      <Toolbar editor={editor} disabled={!editable} ui={ui} onShowShortcuts={() => setShortcutsOpen(true)} />
+      <Toolbar
+        editor={editor}
+        disabled={!editable}
+        ui={ui}
+        onShowShortcuts={() => setShortcutsOpen(true)}
+        onShowHistory={onShowHistory}
+      />
       <EditorContent editor={editor} className="editor-surface" />
       <WordCount editor={editor} />
       <input

@@ -11,7 +11,10 @@ import { guestName, loadIdentity, saveName, type Identity } from '../presence/id
 import { NameDialog } from '../presence/NameDialog.tsx';
 import { NameHint } from '../presence/NameHint.tsx';
 import { CollaborativeEditor } from './CollaborativeEditor.tsx';
-import { ExportLinks } from './ExportLinks.tsx';
+import { ExportMenu } from './ExportMenu.tsx';
+import { HistoryDialog } from './history/HistoryDialog.tsx';
+import { RestoredToast } from './history/RestoredToast.tsx';
+import type { Version } from '../../shared/api.ts';
 import { DeletedDocument } from './DeletedDocument.tsx';
 import { MissingDocument } from './MissingDocument.tsx';
 import { ShareControls } from './ShareControls.tsx';
@@ -114,6 +117,9 @@ function OpenDocument({ name, auth, token }: { name: string; auth: boolean; toke
   const onEditorReady = useCallback((ready: Editor) => {
     editor.current = ready;
   }, []);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const showHistory = useCallback(() => setHistoryOpen(true), []);
+  const [restored, setRestored] = useState<Version | null>(null);
   const saveAnswer = useSaveShortcut(state);
   const header = useStickyHeaderHeight();
   // Reading needs no name: until one is given, others see a guest name.
@@ -167,17 +173,40 @@ function OpenDocument({ name, auth, token }: { name: string; auth: boolean; toke
             identity={{ ...identity, name: shownName }}
             editable={editable}
             onReady={onEditorReady}
+            onShowHistory={showHistory}
           />
         ) : (
           <div className="editor-frame editor-placeholder" aria-hidden="true" />
         )}
-        <ExportLinks name={name} token={token} />
+        <div className="export-links">
+          <ExportMenu name={name} token={token} label="Download" />
+        </div>
       </main>
 
       {saveAnswer && (
         <div className="toast" aria-live="polite">
           {saveAnswer}
         </div>
+      )}
+
+      {historyOpen && session && (
+        <HistoryDialog
+          name={name}
+          token={token}
+          doc={session.doc}
+          editor={editor.current}
+          canWrite={editable}
+          onClose={() => setHistoryOpen(false)}
+          onRestored={(version) => {
+            setHistoryOpen(false);
+            setRestored(version);
+            // Back in the text, where Ctrl/⌘+Z takes the restore back.
+            editor.current?.commands.focus();
+          }}
+        />
+      )}
+      {restored && editor.current && (
+        <RestoredToast version={restored} editor={editor.current} onDismiss={() => setRestored(null)} />
       )}
 
       {editingName && (

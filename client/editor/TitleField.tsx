@@ -1,22 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import { TITLE_MAX_LENGTH, TITLE_TEXT, UNTITLED } from '../../shared/documentModel.ts';
-
-/** Applies the edit that turns `before` into `after` to a Y.Text as one splice. */
-function applyDiff(text: Y.Text, before: string, after: string): void {
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let endBefore = before.length;
-  let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
-    endBefore--;
-    endAfter--;
-  }
-  text.doc!.transact(() => {
-    if (endBefore > start) text.delete(start, endBefore - start);
-    if (endAfter > start) text.insert(start, after.slice(start, endAfter));
-  });
-}
+import { spliceText } from '../../shared/spliceText.ts';
 
 /** The document's title as it changes (everyone's edits). */
 function useTitle(doc: Y.Doc): string {
@@ -59,7 +44,7 @@ export function TitleField({ doc, editable }: { doc: Y.Doc; editable: boolean })
       value={value}
       maxLength={TITLE_MAX_LENGTH}
       readOnly={!editable}
-      onChange={(event) => applyDiff(text, text.toString(), event.target.value)}
+      onChange={(event) => spliceText(text, event.target.value)}
       onKeyDown={(event) => {
         if (event.key === 'Enter') {
           event.preventDefault();

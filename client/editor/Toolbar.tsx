@@ -16,13 +16,14 @@ interface Props {
   disabled: boolean;
   ui: ToolbarUi;
   onShowShortcuts: () => void;
+  onShowHistory: () => void;
 }
 
 /**
  * A keyboard-accessible toolbar: one tab stop, arrow keys move between buttons. On a phone
  * it is one row that scrolls sideways, so it never pushes the text down or wraps.
  */
-export function Toolbar({ editor, disabled, ui, onShowShortcuts }: Props) {
+export function Toolbar({ editor, disabled, ui, onShowShortcuts, onShowHistory }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const state = useEditorState({
     editor,
@@ -89,6 +90,18 @@ export function Toolbar({ editor, disabled, ui, onShowShortcuts }: Props) {
         </div>
       )}
       <div className="toolbar-group toolbar-end">
+        {/* Readers too: they may look at the history, only writers restore. */}
+        <button
+          type="button"
+          className="tool tool-history"
+          aria-haspopup="dialog"
+          title="Version history"
+          tabIndex={-1}
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={onShowHistory}
+        >
+          History
+        </button>
         <ThemeToggle className="tool" tabIndex={-1} />
         <button
           type="button"

@@ -6,31 +6,12 @@ import { homeToken, roleOf } from '../accessTokens.ts';
 import { createDocument, listDocuments, type DocumentSummary } from '../api.ts';
 import { documentPath, navigate } from '../router.ts';
 import { ThemeToggle } from '../theme.tsx';
+import { timeAgo } from '../timeAgo.ts';
 import type { PresentPerson } from '../../shared/api.ts';
 import { DocumentRowActions, ListNoticeBar, type ListNotice } from './DocumentRowActions.tsx';
+import { ImportButton, useFileImport } from './ImportControl.tsx';
 import { PresentPeople } from './PresentPeople.tsx';
 import { usePresence } from './usePresence.ts';
-
-const relativeTime = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-
-/** "3 minutes ago", "yesterday", … */
-export function timeAgo(iso: string, now = Date.now()): string {
-  const seconds = Math.round((Date.parse(iso) - now) / 1000);
-  const steps: [Intl.RelativeTimeFormatUnit, number][] = [
-    ['second', 60],
-    ['minute', 60],
-    ['hour', 24],
-    ['day', 30],
-    ['month', 12],
-  ];
-  let value = seconds;
-  for (const [unit, size] of steps) {
-    if (Math.abs(value) < size)
-      return unit === 'second' && Math.abs(value) < 10 ? 'just now' : relativeTime.format(value, unit);
-    value = Math.round(value / size);
-  }
-  return relativeTime.format(value, 'year');
-}
 
 /** Case- and accent-insensitive form of a title for searching ("Café" matches "cafe"). */
 const searchable = (text: string) =>
@@ -75,6 +56,7 @@ export function DocumentList({ auth }: { auth: boolean }) {
   const [notice, setNotice] = useState<ListNotice | null>(null);
   const onChanged = canCreate ? setNotice : null;
   const present = usePresence(token, canList);
+  const imports = useFileImport(token);
 
   useEffect(() => {
     document.title = 'Documents · Inkwell';
@@ -119,16 +101,27 @@ export function DocumentList({ auth }: { auth: boolean }) {
             <button type="submit" className="button-primary" disabled={creating}>
               {creating ? 'Creating…' : 'New document'}
             </button>
+            <ImportButton busy={imports.busy} onFile={(file) => void imports.importFile(file)} />
           </form>
         )}
-        {createError && (
+        {(createError ?? imports.error) && (
           <p className="notice notice-error" role="alert">
-            {createError}
+            {createError ?? imports.error}
           </p>
         )}
       </header>
 
-      <main>
+      <main
+        {...(canCreate ? imports.dropTarget : {})}
+        className={imports.dropping ? 'import-drop-active' : undefined}
+      >
+        {canCreate && (
+          <p className="import-drop-hint">
+            {imports.dropping
+              ? 'Drop the file to import it as a new document.'
+              : 'Drop a Markdown or HTML file here to import it.'}
+          </p>
+        )}
         <div className="trash-heading">
           <h2 className="section-title">Documents</h2>
           {canList && <AppLink to={'/trash'}>Trash</AppLink>}

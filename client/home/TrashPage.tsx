@@ -5,7 +5,7 @@ import { UNTITLED } from '../../shared/documentModel.ts';
 import { homeToken, roleOf } from '../accessTokens.ts';
 import { emptyTrash, listTrash, purgeDocument, restoreDocument, type TrashedDocument } from '../api.ts';
 import { ThemeToggle } from '../theme.tsx';
-import { timeAgo } from './DocumentList.tsx';
+import { timeAgo } from '../timeAgo.ts';
 
 type Load =
   | { status: 'loading' }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { BlobStore } from '../storage/BlobStore.ts';
 import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
 import type { DocLog } from '../storage/DocLog.ts';
+import type { DocVersions } from '../storage/DocVersions.ts';
 import type { Clock } from '../storage/Storage.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -19,6 +20,8 @@ interface LifecycleDeps {
   catalogue: DocCatalogue;
   /** Images: a purge frees those no other document references. */
   blobs?: Pick<BlobStore, 'releaseDocument' | 'copyReferences'>;
+  /** Version history: a purge deletes it (the trash keeps it; a copy starts its own). */
+  versions?: Pick<DocVersions, 'removeDocument'>;
   rooms: LoadedRooms;
   /** Days a document stays in the trash before `purgeExpired` deletes it. */
   retentionDays: number;
@@ -64,6 +67,7 @@ export class DocumentLifecycle {
     await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DELETED_REASON);
     const deleted = await this.deps.catalogue.delete(name);
     await this.deps.blobs?.releaseDocument(name);
+    await this.deps.versions?.removeDocument(name);
     return deleted;
   }
 

@@ -28,14 +28,17 @@ import type { Logger } from '../logger.ts';
 import type { RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { ExportFormat, exportDocument, isExportFormat } from '../export/exportDocument.ts';
 import type { BlobStore } from '../storage/BlobStore.ts';
-import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
-import type { DocLog } from '../storage/DocLog.ts';
+import type { DocCatalogue, DocumentInfo, NewDocument } from '../storage/DocCatalogue.ts';
+import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
+import type { Versioning } from '../versions/Versioning.ts';
+import { documentFromFile, UnreadableFileError } from '../export/documentFromFile.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
 import { mountDocumentActions } from './documentActions.ts';
 import { isImageUpload, mountImageRoutes } from './imageRoutes.ts';
 import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
+import { mountVersionRoutes } from './versionRoutes.ts';
 
 interface AppDeps {
   registry: RoomRegistry;
@@ -56,6 +59,9 @@ interface AppDeps {
   /** Uploaded images; without it, uploads answer 501. */
   blobs: BlobStore | undefined;
   maxImageBytes: number;
+  versioning: Versioning;
+  /** Imports larger than this are refused (413), as the document size limit refuses updates. */
+  maxDocumentBytes: number;
 }
 
 /** Request bodies are small JSON objects; anything bigger is refused before parsing. */
@@ -117,8 +123,23 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       throw new ApiError(413, 'body_too_large', `request bodies are limited to ${MAX_API_BODY_BYTES} bytes`);
     },
   });
+  // An imported file may be as large as a document may be.
+  const importBodyLimit = bodyLimit({
+    maxSize: deps.maxDocumentBytes,
+    onError: () => {
+      throw new ApiError(
+        413,
+        'document_too_large',
+        `documents are limited to ${deps.maxDocumentBytes} bytes`,
+      );
+    },
+  });
   // Image uploads have their own, larger limit (imageRoutes.ts).
-  app.use('/api/*', (c, next) => (isImageUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
+  app.use('/api/*', (c, next) => {
+    if (isImageUpload(c.req.path)) return next();
+    if (c.req.method === 'POST' && c.req.path === '/api/docs') return importBodyLimit(c, next);
+    return apiBodyLimit(c, next);
+  });
 
   // API answers describe live state. Without this, Chromium reuses a cached 410 for a
   // document restored since (410 is cacheable by default).
@@ -156,12 +177,11 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       // Inside the caller's prefix (`team-*` → `team-…`; with auth off the prefix is empty).
       name = checkedName(`${caller.scope.slice(0, -1)}${newDocumentName()}`);
     }
-    // A document created from a link keeps an empty title until someone writes one.
-    const title = body.title || (body.name === undefined ? UNTITLED : '');
-    const info = await catalogue.create(name, {
-      title: title === '' ? null : title,
-      content: newDocumentUpdate(title),
-    });
+    const initial =
+      body.content === undefined
+        ? newDocument(body.title, body.name === undefined)
+        : importedDocument(body.content, body.title, deps.maxDocumentBytes);
+    const info = await catalogue.create(name, initial);
     if (info === null) {
       // A named document someone else created meanwhile; a random name is 96 bits and never taken.
       throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
@@ -192,19 +212,30 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
         `format must be one of ${Object.values(ExportFormat).join(', ')}`,
       );
     }
-    if (c.req.query('version') !== undefined) {
-      // Version history is not built yet: no version id can exist.
-      throw new ApiError(404, 'not_found', 'no such version');
-    }
     // The log holds everything the room has applied (store first, then apply), so a loaded
     // room needs no flush to be exported as its readers see it.
-    const stored = (await catalogue.info(name)) === null ? null : await deps.log.load(name);
+    let stored: StoredDocument | null =
+      (await catalogue.info(name)) === null ? null : await deps.log.load(name);
     if (stored === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
+    const versionId = c.req.query('version');
+    if (versionId !== undefined) {
+      const version = await deps.versioning.get(name, versionId);
+      if (version === null)
+        throw new ApiError(404, 'version_not_found', `no version "${versionId}" of this document`);
+      stored = { snapshot: version.update, snapshotStateVector: null, updates: [], lastSeq: 0 };
+    }
     const file = exportDocument(stored, format);
     c.header('Content-Type', file.contentType);
     c.header('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
     c.header('X-Content-Type-Options', 'nosniff');
     return c.body(file.body);
+  });
+
+  mountVersionRoutes(app, {
+    versioning: deps.versioning,
+    catalogue,
+    authorizer,
+    docName: (c) => nameInPath(c.req.url, maxDocNameBytes),
   });
 
   mountDocumentActions(app, {
@@ -249,6 +280,34 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
   );
   app.onError((error, c) => errorResponse(error, c, logger));
   return app;
+}
+
+/**
+ * A new, empty editor document. A document created from a link keeps an empty title until
+ * someone writes one; one created from the home page is "Untitled".
+ */
+function newDocument(title: string | undefined, fromHomePage: boolean): NewDocument {
+  const initial = title || (fromHomePage ? UNTITLED : '');
+  return { title: initial === '' ? null : initial, content: newDocumentUpdate(initial) };
+}
+
+/** A new document from an imported file (400 when unreadable, 413 when too large). */
+function importedDocument(
+  content: NonNullable<CreateDocumentRequest['content']>,
+  title: string | undefined,
+  maxDocumentBytes: number,
+): NewDocument {
+  let imported;
+  try {
+    imported = documentFromFile(content, title || undefined);
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw new ApiError(400, 'unreadable_file', error.message);
+    throw error;
+  }
+  if (imported.update.byteLength > maxDocumentBytes) {
+    throw new ApiError(413, 'document_too_large', `documents are limited to ${maxDocumentBytes} bytes`);
+  }
+  return { title: imported.title, content: imported.update };
 }
 
 /** `POST /api/share`: only in auth mode, where links carry tokens signed with `secret`. */

@@ -3,14 +3,12 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { Role } from '../../shared/access.ts';
 import type { UploadedImage } from '../../shared/api.ts';
+import { BLOB_PATH_PREFIX } from '../../shared/linkPolicy.ts';
 import { permit } from '../access/authorize.ts';
 import { sniffImage } from '../blobs/sniffImage.ts';
 import type { BlobStore } from '../storage/BlobStore.ts';
 import { callerOf, granted, type CallerEnv } from './callerAccess.ts';
 import { ApiError } from './errors.ts';
-
-/** Where an uploaded image is served: its sha-256, so the URL never changes meaning. */
-export const BLOB_PATH_PREFIX = '/blobs/';
 
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
 

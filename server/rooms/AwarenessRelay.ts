@@ -121,6 +121,18 @@ export class AwarenessRelay {
     return [...byId.values()];
   }
 
+  /**
+   * The name a connection's awareness gives its person (validated as for presence), or null
+   * for a client that announces none (stock y-websocket clients).
+   */
+  nameOf(connection: RoomConnection): string | null {
+    for (const clientId of connection.awarenessClients) {
+      const person = personIn(this.awareness.getStates().get(clientId), clientId);
+      if (person !== null) return person.name;
+    }
+    return null;
+  }
+
   /** Removes the states a leaving connection announced, telling everyone else. */
   forget(connection: RoomConnection): void {
     const clients = [...connection.awarenessClients];

@@ -18,7 +18,7 @@ import { Role, type Access } from '../../shared/access.ts';
 import { RoomConnection } from './RoomConnection.ts';
 import { RemoteEntries } from './RemoteEntries.ts';
 import { RoomDocument } from './RoomDocument.ts';
-import type { RoomObserverFactory } from './RoomObserver.ts';
+import type { RoomObserver, RoomObserverFactory } from './RoomObserver.ts';
 import type { RoomSocket } from './RoomSocket.ts';
 import { SizeQuota } from './SizeQuota.ts';
 import { UpdatePipeline } from './UpdatePipeline.ts';
@@ -63,6 +63,7 @@ export class Room {
   private readonly channel: DocumentChannel;
   private readonly connections = new Set<RoomConnection>();
   private readonly metrics: RoomMetrics;
+  private readonly observers: readonly RoomObserver[];
   private destroyed = false;
   /** Frames received since the room loaded (the dashboard's per-document rate). */
   private received = 0;
@@ -74,6 +75,7 @@ export class Room {
     this.logger = logger;
     this.metrics = options.metrics ?? NO_ROOM_METRICS;
     const observers = (options.observers ?? []).map((observe) => observe(name));
+    this.observers = observers;
     const doc = new Y.Doc();
     doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocumentUpdate(update, origin));
     this.document = new RoomDocument(doc, stored, name, logger, (loaded) => {
@@ -120,6 +122,7 @@ export class Room {
       metrics: this.metrics,
       channel,
       remote: this.remote,
+      nameOf: (connection) => this.awareness.nameOf(connection),
       reject: (connection, code, reason) => this.reject(connection, code, reason),
     });
   }
@@ -260,9 +263,32 @@ export class Room {
     for (const connection of [...this.connections]) connection.socket.close(code, reason);
   }
 
-  /** Waits for pending appends, then folds the log into the snapshot. */
+  /** Decodes a deferred snapshot now, so that observers have the Y.Doc (see RoomDocument). */
+  materialize(): void {
+    this.document.materialized();
+  }
+
+  /**
+   * The document's full state (a Yjs update). Everything in it is committed: the room's
+   * Y.Doc only ever holds what the log has.
+   */
+  state(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.document.materialized());
+  }
+
+  /**
+   * Commits a change the server made (a restore) as an ordinary update: size limit, log,
+   * apply, broadcast to every socket. Resolves once applied; rejects when it is refused or
+   * cannot be stored.
+   */
+  commitUpdate(update: Uint8Array): Promise<void> {
+    return this.updates.commitServerUpdate(update);
+  }
+
+  /** Waits for pending appends and the observers' pending work, then folds the log into the snapshot. */
   async flush(): Promise<void> {
     await this.updates.settle();
+    await Promise.all(this.observers.map((observer) => observer.flush?.()));
     await this.compactor.compactIfAny();
   }
 
@@ -297,6 +323,7 @@ export class Room {
   /** Releases the document's memory. The room must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
+    for (const observer of this.observers) observer.destroyed?.();
     this.connections.clear();
     // First: the last leaver's presence removal, still waiting for the end of the tick,
     // must reach the other instances before the channel closes.

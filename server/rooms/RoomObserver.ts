@@ -2,13 +2,20 @@ import type * as Y from 'yjs';
 
 /**
  * Something outside a room that follows its document without being part of the room: the
- * editor's title mirror today, automatic versions tomorrow. One is made per loaded room.
+ * editor's title mirror and automatic versions. One is made per loaded room.
  */
 export interface RoomObserver {
   /** The Y.Doc holds the stored document (after the load, or after the deferred decode). */
   loaded(doc: Y.Doc): void;
-  /** One group commit of this instance's clients' updates was applied to the Y.Doc. */
-  committed(doc: Y.Doc): void;
+  /**
+   * One group commit of this instance's updates was applied to the Y.Doc. `authors`: the
+   * awareness names of the connections whose updates it held (none for a server-made change).
+   */
+  committed(doc: Y.Doc, authors: ReadonlySet<string>): void;
+  /** The room is flushing before it unloads: finish what is pending. */
+  flush?(): Promise<void>;
+  /** The room is gone; release what is held for it. */
+  destroyed?(): void;
 }
 
 /** Makes the observer of the room of one document. */

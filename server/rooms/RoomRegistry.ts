@@ -51,6 +51,8 @@ export class RoomRegistry {
   private readonly loaded = new Map<string, Room>();
   /** Unloads under way (a room whose last connection left is being flushed). */
   private readonly unloads = new Set<Promise<void>>();
+  /** Rooms held in memory by server-side work (`withRoom`), however many connections they have. */
+  private readonly held = new Map<Room, number>();
   private readonly options: RoomRegistryOptions;
   private readonly onLeave = (connection: RoomConnection) => this.leave(connection);
 
@@ -120,6 +122,26 @@ export class RoomRegistry {
       // The room may have been unloaded between the load resolving and now; load again.
       if (room.isDestroyed) continue;
       return room.connect(socket, access, this.onLeave);
+    }
+  }
+
+  /**
+   * Runs `work` with the document's room loaded (loading it if needed) and kept in memory
+   * until it finishes; a room nobody is connected to is then unloaded as after a last leave.
+   * For server-side changes (a restore) that must go through the room's commit path.
+   */
+  async withRoom<T>(name: string, work: (room: Room) => Promise<T>): Promise<T> {
+    let room = await this.load(name);
+    // Unloaded between the load resolving and now: load again (as `join` does).
+    while (room.isDestroyed) room = await this.load(name);
+    this.held.set(room, (this.held.get(room) ?? 0) + 1);
+    try {
+      return await work(room);
+    } finally {
+      const holds = this.held.get(room)! - 1;
+      if (holds > 0) this.held.set(room, holds);
+      else this.held.delete(room);
+      if (holds === 0) this.unloadIfUnused(room);
     }
   }
 
@@ -195,11 +217,15 @@ export class RoomRegistry {
   private leave(connection: RoomConnection): void {
     const { room } = connection;
     room.disconnect(connection);
-    if (room.connectionCount === 0) {
-      const unload = this.unload(room, { force: false });
-      this.unloads.add(unload);
-      void unload.finally(() => this.unloads.delete(unload));
-    }
+    this.unloadIfUnused(room);
+  }
+
+  /** Starts unloading a room that no connection and no server-side work uses. */
+  private unloadIfUnused(room: Room): void {
+    if (room.connectionCount > 0 || this.held.has(room) || room.isDestroyed) return;
+    const unload = this.unload(room, { force: false });
+    this.unloads.add(unload);
+    void unload.finally(() => this.unloads.delete(unload));
   }
 
   private async unload(room: Room, { force }: { force: boolean }): Promise<void> {
@@ -210,7 +236,7 @@ export class RoomRegistry {
       this.options.logger.error({ err: error, doc: room.name }, 'could not flush a document');
     }
     // Someone joined while we flushed, or another unload won the race.
-    if (room.isDestroyed || (!force && room.connectionCount > 0)) return;
+    if (room.isDestroyed || (!force && (room.connectionCount > 0 || this.held.has(room)))) return;
     if (this.loaded.get(room.name) === room) {
       this.loaded.delete(room.name);
       this.loads.delete(room.name);

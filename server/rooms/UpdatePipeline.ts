@@ -5,6 +5,7 @@ import type { RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import type { DocumentChannel } from '../cluster/DocumentBus.ts';
 import type { Compactor } from './Compactor.ts';
+import { DocumentTooLargeError } from './DocumentTooLargeError.ts';
 import { COMMITTED_ORIGIN } from './origins.ts';
 import type { RoomConnection } from './RoomConnection.ts';
 import type { RoomDocument } from './RoomDocument.ts';
@@ -25,13 +26,20 @@ interface UpdatePipelineOptions {
   channel: DocumentChannel;
   /** Other instances' entries: told when this room's own commit skips numbers. */
   remote: RemoteEntries;
+  /** The awareness name of a connection's person, or null (the authors observers are told of). */
+  nameOf(connection: RoomConnection): string | null;
   /** Closes a connection that sent something unusable. */
   reject(connection: RoomConnection, code: number, reason: string): void;
 }
 
+/** Where an update came from: a client's connection, or the server itself (a restore). */
+type UpdateSource =
+  | { kind: 'connection'; connection: RoomConnection }
+  | { kind: 'server'; applied(): void; failed(error: Error): void };
+
 /** An update the log has committed, waiting to be applied. */
 interface CommittedUpdate {
-  connection: RoomConnection;
+  source: UpdateSource;
   update: Uint8Array;
   seq: number;
   /** `performance.now()` when it arrived and when it was committed (for the metrics). */
@@ -62,8 +70,7 @@ export class UpdatePipeline {
 
   /** Takes a client's update (step 2 or update message) towards the log. */
   accept(connection: RoomConnection, update: Uint8Array): void {
-    const { name, log, logger, quota, reject, metrics } = this.options;
-    const arrivedAt = performance.now();
+    const { reject, quota } = this.options;
     let decoded;
     try {
       // Full structural validation before the bytes reach the log.
@@ -73,19 +80,41 @@ export class UpdatePipeline {
       return;
     }
     if (isEmptyUpdate(decoded)) return;
-    const bytes = update.byteLength;
-    if (!quota.tryReserve(bytes)) {
+    if (!quota.tryReserve(update.byteLength)) {
       // Refused before it is stored: the document stays exactly as it was.
       reject(connection, CloseCode.MessageTooBig, `document would exceed ${quota.limit} bytes`);
       return;
     }
+    this.append({ kind: 'connection', connection }, update);
+  }
+
+  /**
+   * Commits an update the server made (a restore) through the same path as a client's: size
+   * limit, log, then apply and broadcast. Resolves once applied; rejects when it would pass
+   * the size limit or cannot be stored.
+   */
+  commitServerUpdate(update: Uint8Array): Promise<void> {
+    const { quota } = this.options;
+    if (!quota.tryReserve(update.byteLength)) {
+      return Promise.reject(new DocumentTooLargeError(`the document would exceed ${quota.limit} bytes`));
+    }
+    return new Promise<void>((applied, failed) => {
+      this.append({ kind: 'server', applied, failed }, update);
+    });
+  }
+
+  /** Appends an update whose size is reserved, and queues its apply once committed. */
+  private append(source: UpdateSource, update: Uint8Array): void {
+    const { name, log, logger, quota, metrics } = this.options;
+    const arrivedAt = performance.now();
+    const bytes = update.byteLength;
     const write = log.append(name, update).then(
       (seq) => {
         // A repair from the log may have applied (and counted) this very entry already, when
         // its read overtook this append's answer.
         if (this.options.compactor.has(seq)) quota.released(bytes);
         else quota.committed(bytes);
-        this.committed.push({ connection, update, seq, arrivedAt, committedAt: performance.now() });
+        this.committed.push({ source, update, seq, arrivedAt, committedAt: performance.now() });
         // The log settles a whole group commit's appends in one run of microtasks; this one
         // is queued behind them, so it sees the whole batch.
         if (this.committed.length === 1) queueMicrotask(() => this.applyCommitted());
@@ -93,6 +122,12 @@ export class UpdatePipeline {
       (error: unknown) => {
         quota.released(bytes);
         metrics.storageFailed('append');
+        if (source.kind === 'server') {
+          logger.error({ err: error, doc: name }, 'could not store a server-made update');
+          source.failed(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        const { connection } = source;
         logger.error({ err: error, conn: connection.socket.id, doc: name }, 'could not store an update');
         // Retryable: the client still holds the change and resends it after reconnecting.
         connection.socket.close(CloseCode.InternalError, 'could not store the update');
@@ -117,17 +152,26 @@ export class UpdatePipeline {
   private applyCommitted(): void {
     const batch = this.committed;
     const { document, compactor, observers, logger, name, reject, metrics, channel, remote } = this.options;
-    if (batch.length === 0 || document.isDestroyed) return;
+    if (batch.length === 0) return;
     this.committed = [];
+    if (document.isDestroyed) {
+      // Stored, but the room is gone (evicted meanwhile): the next load has it.
+      for (const { source } of batch) if (source.kind === 'server') source.applied();
+      return;
+    }
     const doc = document.materialized();
+    const writers = new Set<RoomConnection>();
     doc.transact(() => {
-      for (const { connection, update, seq } of batch) {
+      for (const { source, update, seq } of batch) {
         compactor.applied(seq);
+        if (source.kind === 'connection') writers.add(source.connection);
         try {
           Y.applyUpdate(doc, update, COMMITTED_ORIGIN);
         } catch (error) {
           logger.warn({ err: error, doc: name }, 'a stored update did not apply');
-          reject(connection, CloseCode.InvalidMessage, 'Yjs update does not apply');
+          if (source.kind === 'connection') {
+            reject(source.connection, CloseCode.InvalidMessage, 'Yjs update does not apply');
+          }
         }
       }
     }, COMMITTED_ORIGIN);
@@ -137,9 +181,18 @@ export class UpdatePipeline {
     // Numbers between the last contiguous one and this batch's belong to other instances.
     remote.noticeGap();
     const broadcastAt = performance.now();
-    for (const { arrivedAt, committedAt } of batch)
+    for (const { arrivedAt, committedAt, source } of batch) {
       metrics.updateBroadcast(arrivedAt, committedAt, broadcastAt);
-    for (const observer of observers) observer.committed(doc);
+      if (source.kind === 'server') source.applied();
+    }
+    if (observers.length > 0) {
+      const authors = new Set<string>();
+      for (const connection of writers) {
+        const author = this.options.nameOf(connection);
+        if (author !== null) authors.add(author);
+      }
+      for (const observer of observers) observer.committed(doc, authors);
+    }
     compactor.compactIfDue();
   }
 }

@@ -1,6 +1,7 @@
 import type { BlobStore } from './BlobStore.ts';
 import type { DocCatalogue } from './DocCatalogue.ts';
 import type { DocLog } from './DocLog.ts';
+import type { DocVersions } from './DocVersions.ts';
 
 /** Milliseconds since the epoch; injected so that tests control time. */
 export type Clock = () => number;
@@ -15,6 +16,8 @@ export type StorageHealth = { ok: true } | { ok: false; reason: string };
 export interface Storage {
   readonly log: DocLog;
   readonly catalogue: DocCatalogue;
+  /** Saved versions of the documents (version history). */
+  readonly versions: DocVersions;
   /**
    * Asks a networked backend whether it answers. Absent for embedded ones (memory, SQLite),
    * which are ready whenever the process is.

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { silentLogger } from '../../server/logger.ts';
-import { startServer, type RunningServer } from '../../server/startServer.ts';
+import { startServer, type RunningServer, type ServerHooks } from '../../server/startServer.ts';
 import type { Storage } from '../../server/storage/Storage.ts';
 
 /** A fresh temporary data directory. */
@@ -21,12 +21,13 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   overrides: Partial<Config> = {},
   storage?: Storage,
+  hooks: ServerHooks = {},
 ): Promise<TestServer> {
   const config: Config = {
     ...loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
     dataDir: overrides.dataDir ?? tempDataDir(),
     ...overrides,
   };
-  const server = await startServer(config, silentLogger(), storage);
+  const server = await startServer(config, silentLogger(), storage, hooks);
   return { ...server, close: server.close, config, syncUrl: `${server.url.replace(/^http/, 'ws')}/sync` };
 }

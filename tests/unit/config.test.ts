@@ -68,6 +68,19 @@ describe('loadConfig', () => {
     expect((refusal as ConfigError).exitCode).toBe(1);
   });
 
+  it('takes automatic versions after 2 quiet minutes and at least every 10 unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({
+      autoVersions: true,
+      versionQuietMs: 120_000,
+      versionMaxIntervalMs: 600_000,
+    });
+    expect(
+      loadConfig({ AUTO_VERSIONS: 'false', VERSION_QUIET_MS: '5000', VERSION_MAX_INTERVAL_MS: '60000' }),
+    ).toMatchObject({ autoVersions: false, versionQuietMs: 5000, versionMaxIntervalMs: 60_000 });
+    expect(() => loadConfig({ VERSION_QUIET_MS: '10' })).toThrow(/VERSION_QUIET_MS/);
+    expect(() => loadConfig({ AUTO_VERSIONS: 'sometimes' })).toThrow(/AUTO_VERSIONS/);
+  });
+
   it('names every invalid setting in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);

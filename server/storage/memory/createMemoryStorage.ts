@@ -2,6 +2,7 @@ import type { Clock, Storage } from '../Storage.ts';
 import { MemoryBlobStore } from './MemoryBlobStore.ts';
 import { MemoryCatalogue } from './MemoryCatalogue.ts';
 import { MemoryDocLog } from './MemoryDocLog.ts';
+import { MemoryDocVersions } from './MemoryDocVersions.ts';
 import { MemoryTables } from './MemoryTables.ts';
 
 /** Storage kept in process memory: for tests, and for throwaway servers that need no persistence. */
@@ -10,6 +11,7 @@ export function createMemoryStorage({ clock = Date.now }: { clock?: Clock } = {}
   return {
     log: new MemoryDocLog(tables, clock),
     catalogue: new MemoryCatalogue(tables, clock),
+    versions: new MemoryDocVersions(clock, () => tables.assertOpen()),
     blobs: new MemoryBlobStore(() => tables.assertOpen()),
     close: async () => tables.close(),
   };

@@ -38,7 +38,24 @@ const MIGRATIONS: readonly string[] = [
   `,
   // The trash: a document with deleted_at set is hidden from the list until restored or purged.
   `ALTER TABLE documents ADD COLUMN deleted_at bigint;`,
+  // Version history: full snapshots (gc'd Yjs updates) of a document, with their metadata.
+  `
+  CREATE TABLE versions (
+    id         bigserial PRIMARY KEY,
+    doc        text      NOT NULL,
+    created_at bigint    NOT NULL,
+    kind       text      NOT NULL,
+    name       text,
+    authors    text[]    NOT NULL,
+    size       bigint    NOT NULL,
+    data       bytea     NOT NULL
+  );
+  CREATE INDEX versions_by_doc ON versions (doc, created_at);
+  `,
 ];
+
+/** The schema version a fully migrated database has. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Versions applied so far, one row per migration. */
 const VERSION_TABLE = 'inkwell_schema_migrations';

@@ -4,6 +4,7 @@ import { StorageUnavailableError } from '../errors.ts';
 import type { Clock, Storage, StorageHealth } from '../Storage.ts';
 import { migrate } from './migrations.ts';
 import { PostgresCatalogue } from './PostgresCatalogue.ts';
+import { PostgresDocVersions } from './PostgresDocVersions.ts';
 import { PostgresLog } from './PostgresLog.ts';
 
 export interface PostgresStorageOptions {
@@ -86,6 +87,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   return {
     log,
     catalogue: new PostgresCatalogue(pool, log, clock),
+    versions: new PostgresDocVersions(pool, clock),
     probe: async (): Promise<StorageHealth> => {
       try {
         // Our own table, not just `SELECT 1`: a reachable server without our schema is no use.

@@ -87,7 +87,25 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX blob_refs_by_hash ON blob_refs (hash);
   `,
+  `
+  -- Version history: full snapshots (gc'd Yjs updates) of a document, with their metadata.
+  -- The state is the last column, so listing never reads its overflow pages.
+  CREATE TABLE versions (
+    id         INTEGER PRIMARY KEY,
+    doc        TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    kind       TEXT    NOT NULL,
+    name       TEXT,
+    authors    TEXT    NOT NULL, -- a JSON array of names
+    size       INTEGER NOT NULL,
+    data       BLOB    NOT NULL
+  ) STRICT;
+  CREATE INDEX versions_by_doc ON versions (doc, created_at);
+  `,
 ];
+
+/** The schema version a fully migrated database has. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
  * Applies every migration newer than the database's `user_version` (up to `through`, for

@@ -7,6 +7,7 @@ import { migrate } from './migrations.ts';
 import { SqliteBlobStore } from './SqliteBlobStore.ts';
 import { SqliteCatalogue } from './SqliteCatalogue.ts';
 import { SqliteDocLog } from './SqliteDocLog.ts';
+import { SqliteDocVersions } from './SqliteDocVersions.ts';
 import { WalCheckpointer } from './walCheckpointer.ts';
 
 interface SqliteStorageOptions {
@@ -39,6 +40,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   return {
     log,
     catalogue: new SqliteCatalogue(db, log, clock),
+    versions: new SqliteDocVersions(db, clock),
     blobs: new SqliteBlobStore(db, clock),
     close: () =>
       (closing ??= (async () => {

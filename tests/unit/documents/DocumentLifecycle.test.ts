@@ -14,6 +14,7 @@ function setup(retentionDays = 30) {
   const lifecycle = new DocumentLifecycle({
     log: storage.log,
     catalogue: storage.catalogue,
+    versions: storage.versions,
     rooms: { evict: async (name, code) => void evicted.push({ name, code }) },
     retentionDays,
     logger: silentLogger(),
@@ -49,5 +50,17 @@ describe('DocumentLifecycle', () => {
     expect(await lifecycle.purgeExpired()).toBe(1);
     expect(await storage.log.load('old')).toBeNull();
     expect((await storage.catalogue.listTrash()).map((d) => d.name)).toEqual(['recent']);
+  });
+
+  it('purging deletes the versions, the trash keeps them, and a duplicate starts without any', async () => {
+    const { storage, lifecycle } = setup();
+    await storage.log.append('d', Uint8Array.of(0, 0));
+    await storage.versions.add('d', { kind: 'named', name: 'v1', authors: [], update: Uint8Array.of(0, 0) });
+    await lifecycle.duplicate('d', 'copy', 'Copy');
+    expect(await storage.versions.list('copy')).toEqual([]);
+    await lifecycle.trash('d');
+    expect(await storage.versions.list('d')).toHaveLength(1);
+    await lifecycle.purge('d');
+    expect(await storage.versions.list('d')).toEqual([]);
   });
 });

@@ -193,6 +193,35 @@ describe('Room', () => {
     seen.destroy();
   });
 
+  it('tells its observers, with each commit, the names of the people whose updates it held', async () => {
+    const commits: string[][] = [];
+    const observed = await openRoom(log, {
+      name: 'observed',
+      observers: [
+        () => ({ loaded: () => {}, committed: (_doc, authors) => void commits.push([...authors].sort()) }),
+      ],
+    });
+    const named = (socket: ConnectedSocket, user: unknown) => {
+      const awareness = new Awareness(new Y.Doc());
+      awareness.setLocalStateField('user', user);
+      socket.deliver(encodeAwareness(encodeAwarenessUpdate(awareness, [awareness.clientID])));
+      awareness.destroy();
+    };
+    const ada = new ConnectedSocket(observed);
+    const grace = new ConnectedSocket(observed);
+    const stock = new ConnectedSocket(observed); // no awareness at all
+    const blank = new ConnectedSocket(observed);
+    named(ada, { name: '  Ada  ', color: '#ff0000' });
+    named(grace, { name: 'G'.repeat(500) });
+    named(blank, { name: '   ' });
+    for (const socket of [ada, grace, stock, blank]) socket.deliver(encodeSyncUpdate(clientEdit('x').update));
+    await log.commit();
+    expect(commits).toEqual([['Ada', 'G'.repeat(64)]]);
+    stock.deliver(encodeSyncUpdate(clientEdit('y').update));
+    await log.commit();
+    expect(commits[1]).toEqual([]);
+  });
+
   it('compacts its log into a snapshot that a fresh load reproduces', async () => {
     const compacting = await openRoom(log, { name: 'c', compactAfterUpdates: 3 });
     const socket = new ConnectedSocket(compacting);

@@ -85,6 +85,41 @@ describe('RoomRegistry', () => {
     second.leave();
   });
 
+  it('keeps a room loaded for server-side work, commits its change for the clients, then unloads it', async () => {
+    const { log, registry } = setup();
+    const socket = new TestSocket();
+    const watcher = await registry.join('doc', socket, WRITER);
+    const committed = registry.withRoom('doc', async (room) => {
+      watcher.leave(); // the last connection leaves while the server works
+      await registry.unloadsSettled();
+      expect(registry.hasRoom('doc')).toBe(true);
+      const change = room.commitUpdate(editUpdate('made by the server'));
+      await log.commit();
+      await change;
+    });
+    await committed;
+    await registry.unloadsSettled();
+    expect(registry.loadedCount).toBe(0);
+    // Stored (the unload compacted it into the snapshot), as a client's edit would be.
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await log.load('doc'))!.snapshot!);
+    expect(doc.getText('text').toString()).toBe('made by the server');
+  });
+
+  it('broadcasts a server-made change to every connection as an ordinary update', async () => {
+    const { log, registry } = setup();
+    const sockets = [new TestSocket(), new TestSocket()];
+    const connections = await Promise.all(sockets.map((s) => registry.join('doc', s, WRITER)));
+    for (const s of sockets) s.frames.length = 0;
+    await registry.withRoom('doc', async (room) => {
+      const change = room.commitUpdate(editUpdate('restored'));
+      await log.commit();
+      await change;
+    });
+    for (const s of sockets) expect(s.messages().map((m) => m.type)).toEqual(['sync-update']);
+    for (const c of connections) c.leave();
+  });
+
   it('closes every connection with the given code on closeAll', async () => {
     const { registry } = setup();
     const sockets = [new TestSocket(), new TestSocket()];

@@ -11,10 +11,13 @@ import {
 import { docCatalogueContract } from './docCatalogueContract.ts';
 import { docLogContract } from './docLogContract.ts';
 import { docTrashContract } from './docTrashContract.ts';
+import { docVersionsContract } from './docVersionsContract.ts';
+import { SCHEMA_VERSION } from '../../../server/storage/postgres/migrations.ts';
 
 docLogContract('PostgreSQL', (clock) => openTestPostgres(clock));
 docCatalogueContract('PostgreSQL', (clock) => openTestPostgres(clock));
 docTrashContract('PostgreSQL', (clock) => openTestPostgres(clock));
+docVersionsContract('PostgreSQL', (clock) => openTestPostgres(clock));
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
@@ -104,10 +107,9 @@ describe('PostgreSQL storage', () => {
   it('migrates once when several instances start together', async () => {
     const url = await freshDatabaseUrl();
     await Promise.all([open(url), open(url), open(url)]);
-    expect(await runSql(url, 'SELECT version FROM inkwell_schema_migrations ORDER BY version')).toEqual([
-      { version: 1 },
-      { version: 2 },
-    ]);
+    expect(await runSql(url, 'SELECT version FROM inkwell_schema_migrations ORDER BY version')).toEqual(
+      Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })),
+    );
   });
 
   it('refuses a database from a newer version of Inkwell, naming it', async () => {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../server/logger.ts';
 import type { Clock } from '../../../server/storage/Storage.ts';
-import { migrate } from '../../../server/storage/sqlite/migrations.ts';
+import { migrate, SCHEMA_VERSION } from '../../../server/storage/sqlite/migrations.ts';
 import { openSqliteStorage } from '../../../server/storage/sqlite/openSqliteStorage.ts';
 import { tempDataDir } from '../../helpers/server.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -12,6 +12,7 @@ import { blobStoreContract } from './blobStoreContract.ts';
 import { docCatalogueContract } from './docCatalogueContract.ts';
 import { docLogContract } from './docLogContract.ts';
 import { docTrashContract } from './docTrashContract.ts';
+import { docVersionsContract } from './docVersionsContract.ts';
 import { ManualClock } from './storageFixture.ts';
 
 const newFile = () => path.join(tempDataDir(), 'inkwell.db');
@@ -22,6 +23,7 @@ docLogContract('SQLite', (clock) => openSqlite(newFile(), clock));
 docCatalogueContract('SQLite', (clock) => openSqlite(newFile(), clock));
 docTrashContract('SQLite', (clock) => openSqlite(newFile(), clock));
 blobStoreContract('SQLite', (clock) => openSqlite(newFile(), clock));
+docVersionsContract('SQLite', (clock) => openSqlite(newFile(), clock));
 
 describe('SQLite storage on disk', () => {
   it('keeps appends and snapshots across close and reopen', async () => {
@@ -93,7 +95,7 @@ describe('SQLite storage on disk', () => {
     await openSqlite(file).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
   });
 

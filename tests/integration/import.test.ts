@@ -1,0 +1,239 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreatedDocument, DocumentList } from '../../shared/api.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const MAX_DOCUMENT_BYTES = 64 * 1024;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ maxDocumentBytes: MAX_DOCUMENT_BYTES });
+});
+afterAll(() => server.close());
+
+const create = (body: unknown) =>
+  fetch(`${server.url}/api/docs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+/**
+ * A POST on a connection of its own: the server answers an oversized body with 413 before
+ * reading it all and closes that connection, which fetch's pool would otherwise reuse.
+ */
+const createAlone = (body: unknown) =>
+  new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+    const request = http.request(
+      `${server.url}/api/docs`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(text) }));
+      },
+    );
+    // The server may close while the rest of the body is still being sent.
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
+const documentCount = async () =>
+  ((await (await fetch(`${server.url}/api/docs`)).json()) as DocumentList).documents.length;
+const exported = async (name: string, format: string) =>
+  (await fetch(`${server.url}/api/docs/${encodeURIComponent(name)}/export?format=${format}`)).text();
+
+const NOTES = `# Trip notes
+
+## Packing
+
+- passport
+- **charger**
+
+1. book the train
+2. pack
+
+- [x] tickets
+- [ ] hotel
+
+| day | where |
+| --- | ----- |
+| 1   | Lyon  |
+
+See [the map](https://example.org/map).
+`;
+
+describe('importing a file as a new document', () => {
+  it('creates a formatted document from Markdown, its first heading as the title', async () => {
+    const response = await create({ content: { format: 'markdown', text: NOTES } });
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as CreatedDocument;
+    expect(created.title).toBe('Trip notes');
+
+    const markdown = await exported(created.name, 'md');
+    expect(markdown).toBe(
+      `# Trip notes
+
+## Packing
+
+- passport
+- **charger**
+
+1. book the train
+2. pack
+
+- [x] tickets
+- [ ] hotel
+
+
+| day | where |
+| --- | ----- |
+| 1   | Lyon  |
+
+
+See [the map](https://example.org/map).
+`,
+    );
+    const html = await exported(created.name, 'html');
+    expect(html).toContain('<h2>Packing</h2>');
+    expect(html).toMatch(/<ul><li><p>passport<\/p><\/li><li><p><strong>charger<\/strong>/);
+    expect(html).toContain('<ol>');
+  });
+
+  it('takes the given title and keeps a leading heading in the text then', async () => {
+    const response = await create({
+      title: 'Chosen',
+      content: { format: 'markdown', text: '# Heading\n\nBody' },
+    });
+    const created = (await response.json()) as CreatedDocument;
+    expect(created.title).toBe('Chosen');
+    expect(await exported(created.name, 'md')).toBe('# Chosen\n\n# Heading\n\nBody\n');
+  });
+
+  it('creates a formatted document from HTML, its first heading as the title', async () => {
+    const html = `<h1>Trip notes</h1>
+<h2>Packing</h2>
+<ul><li>passport</li><li><strong>charger</strong> and <em>cable</em></li></ul>
+<ol><li>book the train</li><li>pack</li></ol>
+<ul data-type="taskList">
+  <li data-type="taskItem" data-checked="true"><label><input type="checkbox" checked></label><div><p>tickets</p></div></li>
+  <li data-type="taskItem" data-checked="false"><label><input type="checkbox"></label><div><p>hotel</p></div></li>
+</ul>
+<table><tr><th>day</th><th>where</th></tr><tr><td>1</td><td>Lyon</td></tr></table>
+<p>See <a href="https://example.org/map">the map</a>.</p>`;
+    const response = await create({ content: { format: 'html', text: html } });
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as CreatedDocument;
+    expect(created.title).toBe('Trip notes');
+    expect(await exported(created.name, 'md')).toBe(
+      `# Trip notes
+
+## Packing
+
+- passport
+- **charger** and *cable*
+
+1. book the train
+2. pack
+
+- [x] tickets
+- [ ] hotel
+
+
+| day | where |
+| --- | ----- |
+| 1   | Lyon  |
+
+
+See [the map](https://example.org/map).
+`,
+    );
+  });
+
+  it('imports its own HTML export back as the same document', async () => {
+    const original = (await (
+      await create({ content: { format: 'markdown', text: NOTES } })
+    ).json()) as CreatedDocument;
+    const page = await exported(original.name, 'html');
+    const response = await create({ content: { format: 'html', text: page } });
+    expect(response.status).toBe(201);
+    const copy = (await response.json()) as CreatedDocument;
+    expect(copy.title).toBe('Trip notes');
+    expect(await exported(copy.name, 'md')).toBe(await exported(original.name, 'md'));
+  });
+
+  it('imports hostile HTML inert: no scripts, handlers, styles, or javascript:/data: links and images', async () => {
+    const blob = `/blobs/${'ab'.repeat(32)}`;
+    const hostile = `<script>window.pwned = 'script'</script>
+<style>body { display: none }</style>
+<p onclick="window.pwned = 'onclick'">Click <a href="javascript:window.pwned='link'">here</a>,
+<a href=" JaVa&#x09;ScRiPt:window.pwned='obfuscated'">there</a>,
+<a href="data:text/html,<script>window.pwned='data'</script>">data</a> or
+<a href="https://example.org/safe">safe</a>.</p>
+<img src="x" onerror="window.pwned = 'onerror'">
+<img src="javascript:window.pwned='img'" alt="scripted image">
+<img src="data:image/png;base64,iVBORw0KGgo=" alt="inline image">
+<img src="https://example.org/photo.png" alt="photo">
+<img src="${blob}" alt="upload">
+<iframe src="https://example.org/frame"></iframe>`;
+    const response = await create({ title: 'Hostile', content: { format: 'html', text: hostile } });
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as CreatedDocument;
+
+    const page = await exported(created.name, 'html');
+    for (const inert of [
+      'pwned',
+      '<script',
+      'onclick',
+      'onerror',
+      'javascript:',
+      'data:',
+      'iframe',
+      'display: none',
+    ]) {
+      expect(page.toLowerCase(), inert).not.toContain(inert.toLowerCase());
+    }
+    // The refused links and images keep their words, as text.
+    expect(page).toContain('Click here,');
+    expect(page).toContain('<a href="https://example.org/safe"');
+    expect(page).toContain('<p>scripted image</p>');
+    // The editor never takes data: images (allowBase64: false), not even as alt text.
+    expect(page).not.toContain('inline image');
+    expect(page).toContain('<img src="https://example.org/photo.png" alt="photo"/>');
+    expect(page).toContain(`<img src="${blob}" alt="upload"/>`);
+    const markdown = await exported(created.name, 'md');
+    expect(markdown).toContain('[safe](https://example.org/safe)');
+    expect(markdown.match(/\]\(/g)).toHaveLength(3);
+  });
+
+  it('refuses bad imports with a clear error and creates nothing', async () => {
+    const before = await documentCount();
+    const cases: [unknown, number, string][] = [
+      [{ content: { format: 'docx', text: 'x' } }, 400, 'invalid_body'],
+      [{ content: { format: 'markdown' } }, 400, 'invalid_body'],
+      [{ content: { format: 'markdown', text: 'broken \ud800 text' } }, 400, 'unreadable_file'],
+      [{ content: { format: 'markdown', text: 'nul \u0000 byte' } }, 400, 'unreadable_file'],
+      [{ content: { format: 'html', text: 'broken \udc00 text' } }, 400, 'unreadable_file'],
+      [
+        { content: { format: 'markdown', text: 'word '.repeat(MAX_DOCUMENT_BYTES / 4) } },
+        413,
+        'document_too_large',
+      ],
+      [
+        { content: { format: 'markdown', text: '- item\n'.repeat(MAX_DOCUMENT_BYTES / 16) } },
+        413,
+        'document_too_large',
+      ],
+    ];
+    for (const [body, status, code] of cases) {
+      const response = await create(body);
+      expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+      expect(await response.json()).toMatchObject({ error: { code, message: expect.any(String) } });
+    }
+    // A file larger than a document may be is refused before it is read.
+    const oversized = await createAlone({
+      content: { format: 'markdown', text: 'word '.repeat(MAX_DOCUMENT_BYTES / 4) },
+    });
+    expect(oversized).toMatchObject({ status: 413, json: { error: { code: 'document_too_large' } } });
+    expect(await documentCount()).toBe(before);
+  });
+});
