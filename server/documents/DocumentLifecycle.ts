@@ -18,7 +18,7 @@ interface LifecycleDeps {
   log: DocLog;
   catalogue: DocCatalogue;
   /** Images: a purge frees those no other document references. */
-  blobs?: Pick<BlobStore, 'releaseDocument' | 'copyReferences'>;
+  blobs: Pick<BlobStore, 'releaseDocument' | 'copyReferences'>;
   rooms: LoadedRooms;
   /** Days a document stays in the trash before `purgeExpired` deletes it. */
   retentionDays: number;
@@ -63,7 +63,7 @@ export class DocumentLifecycle {
     // A room that slipped in between trash and now must not append after the delete.
     await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DELETED_REASON);
     const deleted = await this.deps.catalogue.delete(name);
-    await this.deps.blobs?.releaseDocument(name);
+    await this.deps.blobs.releaseDocument(name);
     return deleted;
   }
 
@@ -119,7 +119,7 @@ export class DocumentLifecycle {
       });
       const created = await catalogue.create(copy, { title, content: Y.encodeStateAsUpdate(doc) });
       // The copy shows the same images: they must outlive a purge of the original.
-      if (created !== null) await this.deps.blobs?.copyReferences(source, copy);
+      if (created !== null) await this.deps.blobs.copyReferences(source, copy);
       return created;
     } finally {
       doc.destroy();

@@ -53,8 +53,8 @@ interface AppDeps {
   maxDocNameBytes: number;
   lifecycle: DocumentLifecycle;
   trashRetentionDays: number;
-  /** Uploaded images; without it, uploads answer 501. */
-  blobs: BlobStore | undefined;
+  /** Uploaded images. */
+  blobs: BlobStore;
   maxImageBytes: number;
 }
 
@@ -217,13 +217,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     newName: (prefix) => `${prefix}${newDocumentName()}`,
   });
 
-  if (deps.blobs !== undefined) {
-    mountImageRoutes(app, { blobs: deps.blobs, maxImageBytes: deps.maxImageBytes, identify, checkedName });
-  } else {
-    app.post('/api/docs/:doc/images', () => {
-      throw new ApiError(501, 'no_blob_store', 'this storage backend does not store images yet');
-    });
-  }
+  mountImageRoutes(app, { blobs: deps.blobs, maxImageBytes: deps.maxImageBytes, identify, checkedName });
 
   mountShare(app, identify, deps.tokenSecret, checkedName);
 

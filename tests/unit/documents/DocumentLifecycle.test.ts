@@ -14,6 +14,7 @@ function setup(retentionDays = 30) {
   const lifecycle = new DocumentLifecycle({
     log: storage.log,
     catalogue: storage.catalogue,
+    blobs: storage.blobs,
     rooms: { evict: async (name, code) => void evicted.push({ name, code }) },
     retentionDays,
     logger: silentLogger(),
