@@ -24,6 +24,8 @@ export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's error code (`error.code`), when it sent one. */
+    readonly code: string | null = null,
   ) {
     super(message);
   }
@@ -42,7 +44,11 @@ async function request<T>(path: string, init?: RequestInit, token?: string | nul
   const body = (await response.json().catch(() => null)) as unknown;
   if (!response.ok) {
     const error = (body as Partial<ApiErrorBody> | null)?.error;
-    throw new ApiRequestError(response.status, error?.message ?? `HTTP ${response.status}`);
+    throw new ApiRequestError(
+      response.status,
+      error?.message ?? `HTTP ${response.status}`,
+      error?.code ?? null,
+    );
   }
   return body as T;
 }

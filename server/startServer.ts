@@ -5,6 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { CloseCode } from '../shared/closeCodes.ts';
 import type { Config } from './config.ts';
+import { documentDeletion } from './documents/documentDeletion.ts';
 import { DocumentLifecycle } from './documents/DocumentLifecycle.ts';
 import { createApp } from './http/app.ts';
 import type { CallerEnv } from './http/callerAccess.ts';
@@ -79,7 +80,7 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
     observers: [mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' }))],
-    isDeleted: async (name) => ((await storage.catalogue.info(name))?.deletedAt ?? null) !== null,
+    deletionOf: (name) => documentDeletion(storage.catalogue, name),
   });
   const lifecycle = new DocumentLifecycle({
     log: storage.log,

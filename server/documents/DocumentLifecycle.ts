@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { CloseCode } from '../../shared/closeCodes.ts';
+import { CloseCode, DeletedReason } from '../../shared/closeCodes.ts';
 import { TITLE_TEXT } from '../../shared/documentModel.ts';
 import type { Logger } from '../logger.ts';
 import type { BlobStore } from '../storage/BlobStore.ts';
@@ -26,9 +26,6 @@ interface LifecycleDeps {
   clock?: Clock;
 }
 
-/** What a client that had the document open is told when it goes to the trash. */
-const DELETED_REASON = 'this document was deleted';
-
 /**
  * Deleting (to the trash), restoring, purging and duplicating documents: the steps that
  * touch both the catalogue and the rooms in memory, in the order that keeps them consistent.
@@ -47,7 +44,7 @@ export class DocumentLifecycle {
    */
   async trash(name: string): Promise<boolean> {
     if (!(await this.deps.catalogue.trash(name))) return false;
-    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DELETED_REASON);
+    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DeletedReason.Trashed);
     return true;
   }
 
@@ -56,12 +53,15 @@ export class DocumentLifecycle {
     return this.deps.catalogue.restore(name);
   }
 
-  /** Deletes a document in the trash for good (false when it is not in the trash). */
+  /**
+   * Deletes a document in the trash for good (false when it is not in the trash). The name
+   * is remembered as purged: its links say so, and connections to it are refused with 4410.
+   */
   async purge(name: string): Promise<boolean> {
     const info = await this.deps.catalogue.info(name);
     if (info?.deletedAt == null) return false;
     // A room that slipped in between trash and now must not append after the delete.
-    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DELETED_REASON);
+    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DeletedReason.Purged);
     const deleted = await this.deps.catalogue.delete(name);
     await this.deps.blobs.releaseDocument(name);
     return deleted;

@@ -55,6 +55,14 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX blob_refs_by_hash ON blob_refs (hash);
   `,
+  `
+  -- Names of purged documents and when: a link to one says it was permanently deleted, and
+  -- neither a new document nor an old offline copy can take the name again.
+  CREATE TABLE purged_documents (
+    name      text   PRIMARY KEY,
+    purged_at bigint NOT NULL
+  );
+  `,
 ];
 
 /** How many migrations this server knows: a fresh database ends at this version. */

@@ -87,7 +87,18 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX blob_refs_by_hash ON blob_refs (hash);
   `,
+  `
+  -- Names of purged documents and when: a link to one says it was permanently deleted, and
+  -- neither a new document nor an old offline copy can take the name again.
+  CREATE TABLE purged_documents (
+    name      TEXT    PRIMARY KEY,
+    purged_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
+
+/** How many migrations this server knows: a fresh database ends at this version. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
  * Applies every migration newer than the database's `user_version` (up to `through`, for

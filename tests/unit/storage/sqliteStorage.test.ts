@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../server/logger.ts';
 import type { Clock } from '../../../server/storage/Storage.ts';
-import { migrate } from '../../../server/storage/sqlite/migrations.ts';
+import { migrate, SCHEMA_VERSION } from '../../../server/storage/sqlite/migrations.ts';
 import { openSqliteStorage } from '../../../server/storage/sqlite/openSqliteStorage.ts';
 import { tempDataDir } from '../../helpers/server.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -93,7 +93,7 @@ describe('SQLite storage on disk', () => {
     await openSqlite(file).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
   });
 
