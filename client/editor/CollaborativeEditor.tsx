@@ -10,6 +10,7 @@ import type { Identity } from '../presence/identity.ts';
 import { LinkShortcut } from './extensions/LinkShortcut.ts';
 import { TabKeys } from './extensions/TabKeys.ts';
 import { TaskListShortcut } from './extensions/TaskListShortcut.ts';
+import { ImageDescriptionPopover } from './ImageDescriptionPopover.tsx';
 import { LinkPopover } from './LinkPopover.tsx';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 import { tokenFor } from '../accessTokens.ts';
@@ -32,6 +33,7 @@ interface Props {
  */
 export function CollaborativeEditor({ session, identity, editable, onReady }: Props) {
   const [linkOpen, setLinkOpen] = useState(false);
+  const [describingImage, setDescribingImage] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   // The editor is configured once per session; its shortcut reads the latest state through this.
   const editableRef = useRef(editable);
@@ -42,6 +44,7 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
     () => ({
       openLink: () => editableRef.current && setLinkOpen(true),
       pickImage: () => editableRef.current && imagePicker.current?.click(),
+      describeImage: () => editableRef.current && setDescribingImage(true),
     }),
     [],
   );
@@ -127,6 +130,9 @@ export function CollaborativeEditor({ session, identity, editable, onReady }: Pr
         </p>
       )}
       {linkOpen && editor && <LinkPopover editor={editor} onClose={() => setLinkOpen(false)} />}
+      {describingImage && editor && (
+        <ImageDescriptionPopover editor={editor} onClose={() => setDescribingImage(false)} />
+      )}
       {shortcutsOpen && (
         <ShortcutsDialog
           onClose={() => {
