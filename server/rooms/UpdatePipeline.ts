@@ -28,9 +28,8 @@ interface CommittedUpdate {
   connection: RoomConnection;
   update: Uint8Array;
   seq: number;
-  /** `performance.now()` when it arrived and when it was committed (for the metrics). */
+  /** `performance.now()` when it arrived (for the metrics). */
   arrivedAt: number;
-  committedAt: number;
 }
 
 /** A Yjs update that changes nothing (no structs, no deletions), e.g. an up-to-date step 2. */
@@ -51,6 +50,11 @@ export class UpdatePipeline {
   private readonly inflight = new Set<Promise<void>>();
   /** Committed in the current group commit, applied together in a microtask. */
   private committed: CommittedUpdate[] = [];
+  /**
+   * `performance.now()` when the current group commit settled: read once per commit, not per
+   * update, since the log settles a commit's appends together.
+   */
+  private committedAt = 0;
 
   constructor(private readonly options: UpdatePipelineOptions) {}
 
@@ -76,10 +80,13 @@ export class UpdatePipeline {
     const write = log.append(name, update).then(
       (seq) => {
         quota.committed(bytes);
-        this.committed.push({ connection, update, seq, arrivedAt, committedAt: performance.now() });
-        // The log settles a whole group commit's appends in one run of microtasks; this one
-        // is queued behind them, so it sees the whole batch.
-        if (this.committed.length === 1) queueMicrotask(() => this.applyCommitted());
+        // The log settles a whole group commit's appends in one run of microtasks; the
+        // microtask queued by the first is behind them, so it sees the whole batch.
+        if (this.committed.length === 0) {
+          this.committedAt = performance.now();
+          queueMicrotask(() => this.applyCommitted());
+        }
+        this.committed.push({ connection, update, seq, arrivedAt });
       },
       (error: unknown) => {
         quota.released(bytes);
@@ -124,8 +131,8 @@ export class UpdatePipeline {
     }, COMMITTED_ORIGIN);
     // The transaction's end broadcast the batch (Room.onDocumentUpdate).
     const broadcastAt = performance.now();
-    for (const { arrivedAt, committedAt } of batch)
-      metrics.updateBroadcast(arrivedAt, committedAt, broadcastAt);
+    const { committedAt } = this;
+    for (const { arrivedAt } of batch) metrics.updateBroadcast(arrivedAt, committedAt, broadcastAt);
     for (const observer of observers) observer.committed(doc);
     compactor.compactIfDue();
   }
