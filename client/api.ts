@@ -28,6 +28,8 @@ export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's error code (`error.code`), when it sent one. */
+    readonly code: string | null = null,
   ) {
     super(message);
   }
@@ -44,7 +46,16 @@ async function request<T>(path: string, init?: RequestInit, token?: string | nul
   }
   if (!response.ok) throw await failureOf(response);
   // A 204 (purge) has no body.
-  return (await response.json().catch(() => null)) as T;
+  const body = (await response.json().catch(() => null)) as unknown;
+  if (!response.ok) {
+    const error = (body as Partial<ApiErrorBody> | null)?.error;
+    throw new ApiRequestError(
+      response.status,
+      error?.message ?? `HTTP ${response.status}`,
+      error?.code ?? null,
+    );
+  }
+  return body as T;
 }
 
 /** The error an answer that is not ok stands for, in the server's words when it gave some. */

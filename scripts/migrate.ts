@@ -1,11 +1,11 @@
 /**
  * `npm run migrate -- --from sqlite:./data/inkwell.db --to "$DATABASE_URL"`
- * Copies every document (listing, snapshot, log with its sequence numbers) from an Inkwell
+ * Copies every document (listing, snapshot, log with its sequence numbers, images) from an Inkwell
  * SQLite file to a PostgreSQL database, verifies each one, and prints a summary.
  *
  * Safe to run again: a document the database already has is left alone when it holds
  * everything the file has, and otherwise receives what it lacks as one more log entry (Yjs
- * merges; nothing in the database is overwritten). Stop the server that uses the file first;
+ * merges; nothing in the database is overwritten); images it lacks are added. Stop the server that uses the file first;
  * edits made to the file while this runs may be missed (run it again to pick them up).
  */
 import fs from 'node:fs';
@@ -81,8 +81,26 @@ const target = await openPostgresStorage({
 });
 const pool = createPostgresPool({ url: values.to, poolSize: 1, statementTimeoutMs: 60_000, logger });
 
+/**
+ * Stores the document's images in the database (a blob it has already is only referenced) and
+ * checks that each one reads back byte for byte; resolves with their total size.
+ */
+async function copyImages(doc: DocumentExport): Promise<number> {
+  let imageBytes = 0;
+  for (const { hash, blob } of doc.images) {
+    await target.blobs.put(doc.name, hash, blob);
+    const copy = await target.blobs.get(hash);
+    if (copy === null || !Buffer.from(copy.bytes).equals(Buffer.from(blob.bytes))) {
+      throw new Error(`the copy of image ${hash} differs`);
+    }
+    imageBytes += blob.bytes.byteLength;
+  }
+  return imageBytes;
+}
+
 const counts = { copied: 0, present: 0, merged: 0, failed: 0 };
 let bytes = 0;
+let images = 0;
 for (const doc of exportSqliteDocuments(file)) {
   try {
     const source = exportedDoc(doc);
@@ -103,7 +121,9 @@ for (const doc of exportSqliteDocuments(file)) {
     const verified =
       copied !== null && holds(copied, source) && (outcome !== 'copied' || sameStateVector(copied, source));
     if (!verified) throw new Error('the copy does not hold the document (state vectors differ)');
+    bytes += await copyImages(doc);
     counts[outcome]++;
+    images += doc.images.length;
     bytes += (doc.snapshot?.data.byteLength ?? 0) + doc.entries.reduce((n, e) => n + e.data.byteLength, 0);
     process.stdout.write(`${outcome.padEnd(8)} ${doc.name}\n`);
   } catch (error) {
@@ -118,6 +138,6 @@ const total = counts.copied + counts.present + counts.merged + counts.failed;
 process.stdout.write(
   `\n${total} documents from ${file} to ${describeDatabase(values.to)}: ` +
     `${counts.copied} copied, ${counts.present} already there, ${counts.merged} merged, ` +
-    `${counts.failed} failed (${(bytes / 1024).toFixed(1)} KiB verified)\n`,
+    `${counts.failed} failed; ${images} images (${(bytes / 1024).toFixed(1)} KiB verified)\n`,
 );
 process.exit(counts.failed > 0 ? 1 : 0);

@@ -7,6 +7,7 @@ import { CloseCode } from '../shared/closeCodes.ts';
 import type { LiveInstance } from './cluster/InstanceLiveness.ts';
 import { RedisDocumentBus } from './cluster/RedisDocumentBus.ts';
 import type { Config } from './config.ts';
+import { documentDeletion } from './documents/documentDeletion.ts';
 import { DocumentLifecycle } from './documents/DocumentLifecycle.ts';
 import { createApp } from './http/app.ts';
 import type { CallerEnv } from './http/callerAccess.ts';
@@ -121,7 +122,7 @@ export async function startServer(
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
     observers: [mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' })), versioning.observer],
-    isDeleted: async (name) => ((await storage.catalogue.info(name))?.deletedAt ?? null) !== null,
+    deletionOf: (name) => documentDeletion(storage.catalogue, name),
   });
   const lifecycle = new DocumentLifecycle({
     log: storage.log,

@@ -76,6 +76,12 @@ export type ShareLink = z.infer<typeof ShareLink>;
 export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
+/**
+ * The error code of a 410 from `GET /api/docs/:doc`: `deleted` in the trash (it may be
+ * restored), `purged` deleted for good. (A type only: the client never imports zod.)
+ */
+export type DeletedDocumentCode = 'deleted' | 'purged';
+
 /** A document in the trash: when it was deleted and when it will be purged for good. */
 export const TrashedDocument = DocumentSummary.extend({ deletedAt: z.string(), purgeAt: z.string() });
 export type TrashedDocument = z.infer<typeof TrashedDocument>;

@@ -21,8 +21,10 @@ export const CloseCode = {
   /** Valid token, but not for this document or role. */
   Forbidden: 4403,
   /**
-   * The document is in the trash: final, so that a client holding a copy (IndexedDB, an
-   * open tab) does not write it back. Restoring it lets clients connect again.
+   * The document is in the trash, or was purged: final, so that a client holding a copy
+   * (IndexedDB, an open tab) does not write it back. Restoring a trashed one lets clients
+   * connect again; a purged name is refused for good (the close reason says which:
+   * `DeletedReason`).
    */
   DocumentDeleted: 4410,
   /** A frame exceeded the server's message size limit. */
@@ -34,6 +36,16 @@ export const CloseCode = {
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/**
+ * The close reason of a DocumentDeleted close: the web app tells "in the trash" (Restore it)
+ * from "permanently deleted" (nothing to restore) by it. Stock clients ignore reasons.
+ */
+export const DeletedReason = {
+  Trashed: 'this document was deleted',
+  Purged: 'this document was permanently deleted',
+} as const;
+export type DeletedReason = (typeof DeletedReason)[keyof typeof DeletedReason];
 
 /** True when a close code is a final answer the client must not retry. */
 export function isFinalCloseCode(code: number): boolean {

@@ -11,6 +11,7 @@ import { LinkShortcut } from './extensions/LinkShortcut.ts';
 import { MarkdownPaste } from './extensions/MarkdownPaste.ts';
 import { TabKeys } from './extensions/TabKeys.ts';
 import { TaskListShortcut } from './extensions/TaskListShortcut.ts';
+import { ImageDescriptionPopover } from './ImageDescriptionPopover.tsx';
 import { LinkPopover } from './LinkPopover.tsx';
 import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 import { tokenFor } from '../accessTokens.ts';
@@ -34,6 +35,7 @@ interface Props {
  */
 export function CollaborativeEditor({ session, identity, editable, onReady, onShowHistory }: Props) {
   const [linkOpen, setLinkOpen] = useState(false);
+  const [describingImage, setDescribingImage] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   // The editor is configured once per session; its shortcut reads the latest state through this.
   const editableRef = useRef(editable);
@@ -44,6 +46,7 @@ export function CollaborativeEditor({ session, identity, editable, onReady, onSh
     () => ({
       openLink: () => editableRef.current && setLinkOpen(true),
       pickImage: () => editableRef.current && imagePicker.current?.click(),
+      describeImage: () => editableRef.current && setDescribingImage(true),
     }),
     [],
   );
@@ -139,6 +142,9 @@ export function CollaborativeEditor({ session, identity, editable, onReady, onSh
         </p>
       )}
       {linkOpen && editor && <LinkPopover editor={editor} onClose={() => setLinkOpen(false)} />}
+      {describingImage && editor && (
+        <ImageDescriptionPopover editor={editor} onClose={() => setDescribingImage(false)} />
+      )}
       {shortcutsOpen && (
         <ShortcutsDialog
           onClose={() => {

@@ -1,18 +1,30 @@
 import { restoreDocument } from '../api.ts';
 import { DeadEnd } from '../DeadEnd.tsx';
 
-/** A link to a document in the trash: said plainly, with Restore for writers. */
+/**
+ * A link to a deleted document, said plainly: in the trash, with Restore for writers; or
+ * purged (the trash was emptied), with nothing to restore and only the way home.
+ */
 export function DeletedDocument({
   name,
   token,
+  purged,
   canRestore,
   onRestored,
 }: {
   name: string;
   token: string | null;
+  purged: boolean;
   canRestore: boolean;
   onRestored: () => void;
 }) {
+  if (purged) {
+    return (
+      <DeadEnd title="This document was permanently deleted">
+        It was removed from the trash with all its content, and cannot be restored.
+      </DeadEnd>
+    );
+  }
   const restore = async () => {
     await restoreDocument(name, token);
     onRestored();

@@ -2,7 +2,7 @@ import { AppLink } from '../AppLink.tsx';
 import type { Editor } from '@tiptap/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Role } from '../../shared/access.ts';
-import { CloseCode } from '../../shared/closeCodes.ts';
+import { CloseCode, DeletedReason } from '../../shared/closeCodes.ts';
 import { roleOf, tokenFor } from '../accessTokens.ts';
 import { StatusIndicator } from '../collab/StatusIndicator.tsx';
 import { useCollabSession } from '../collab/useCollabSession.ts';
@@ -32,6 +32,8 @@ const REFUSAL_MESSAGES: Record<number, string> = {
   [CloseCode.InvalidMessage]: 'Something went wrong while saving. Reload the page to continue.',
 };
 const REFUSED_BY_HTTP: Record<number, number> = { 401: CloseCode.Unauthorized, 403: CloseCode.Forbidden };
+/** A DocumentDeleted close whose reason says the document is gone for good: nothing to restore. */
+const PURGED_MESSAGE = 'This document was permanently deleted.';
 
 function Brand() {
   return (
@@ -41,10 +43,14 @@ function Brand() {
   );
 }
 
-function RefusalNotice({ code }: { code: number }) {
+function RefusalNotice({ code, reason = '' }: { code: number; reason?: string }) {
+  const message =
+    code === CloseCode.DocumentDeleted && reason === DeletedReason.Purged
+      ? PURGED_MESSAGE
+      : (REFUSAL_MESSAGES[code] ?? 'This document cannot be opened right now.');
   return (
     <div className="notice notice-error" role="alert">
-      <strong>{REFUSAL_MESSAGES[code] ?? 'This document cannot be opened right now.'}</strong>
+      <strong>{message}</strong>
     </div>
   );
 }
@@ -81,6 +87,7 @@ export function EditorPage({ name, auth }: { name: string; auth: boolean }) {
           <DeletedDocument
             name={name}
             token={token}
+            purged={lookup.purged}
             canRestore={roleOf(token) !== Role.Read}
             onRestored={markCreated}
           />
@@ -163,7 +170,7 @@ function OpenDocument({ name, auth, token }: { name: string; auth: boolean; toke
         )}
       </header>
 
-      {state.refused && <RefusalNotice code={state.refused.code} />}
+      {state.refused && <RefusalNotice code={state.refused.code} reason={state.refused.reason} />}
 
       <main className="doc-body">
         {session && <PrintTitle doc={session.doc} />}

@@ -1,13 +1,7 @@
 import type { Editor } from '@tiptap/react';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { isSafeLinkHref, normalizeLinkInput } from '../../shared/linkPolicy.ts';
-
-/** Where the popover sits: under the start of the selection, inside the viewport. */
-function anchorOf(editor: Editor): { top: number; left: number } {
-  const coords = editor.view.coordsAtPos(editor.state.selection.from);
-  const width = Math.min(360, window.innerWidth - 16);
-  return { top: coords.bottom + 8, left: Math.max(8, Math.min(coords.left, window.innerWidth - width - 8)) };
-}
+import { backToText, EditorPopover } from './EditorPopover.tsx';
 
 /**
  * Add, edit, open or remove a link (toolbar button or `Ctrl/⌘+K`). Only web and e-mail
@@ -17,7 +11,6 @@ export function LinkPopover({ editor, onClose }: { editor: Editor; onClose: () =
   const existing = (editor.getAttributes('link').href as string | undefined) ?? '';
   const [value, setValue] = useState(existing);
   const [error, setError] = useState<string | null>(null);
-  const [anchor] = useState(() => anchorOf(editor));
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -25,15 +18,9 @@ export function LinkPopover({ editor, onClose }: { editor: Editor; onClose: () =
     input.current?.select();
   }, []);
 
-  // Back to the text before the popover (and its focused field) unmounts. Tiptap's focus
-  // command waits for an animation frame: keys typed meanwhile would land on the page body.
-  const close = () => {
-    editor.view.focus();
-    onClose();
-  };
+  const close = () => backToText(editor, onClose);
 
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
+  const apply = () => {
     const href = normalizeLinkInput(value);
     if (href === '') return remove();
     if (!isSafeLinkHref(href)) {
@@ -58,18 +45,7 @@ export function LinkPopover({ editor, onClose }: { editor: Editor; onClose: () =
   };
 
   return (
-    <form
-      className="link-popover"
-      style={{ top: anchor.top, left: anchor.left }}
-      onSubmit={apply}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          close();
-        }
-      }}
-      aria-label="Link"
-    >
+    <EditorPopover editor={editor} label="Link" onSubmit={apply} onClose={onClose}>
       <input
         ref={input}
         type="text"
@@ -82,7 +58,7 @@ export function LinkPopover({ editor, onClose }: { editor: Editor; onClose: () =
           setError(null);
         }}
       />
-      <div className="link-popover-actions">
+      <div className="editor-popover-actions">
         <button type="submit" className="button-primary">
           {existing ? 'Update' : 'Add link'}
         </button>
@@ -101,10 +77,10 @@ export function LinkPopover({ editor, onClose }: { editor: Editor; onClose: () =
         </button>
       </div>
       {error && (
-        <p className="link-popover-error" role="alert">
+        <p className="editor-popover-error" role="alert">
           {error}
         </p>
       )}
-    </form>
+    </EditorPopover>
   );
 }

@@ -20,6 +20,8 @@ export interface ToolbarUi {
   openLink(): void;
   /** Opens the file picker for images to upload. */
   pickImage(): void;
+  /** Opens the selected image's description (alt text) for editing. */
+  describeImage(): void;
 }
 
 export const mod =
@@ -72,11 +74,7 @@ export const TOOL_GROUPS: Tool[][] = [
       id: 'image-alt',
       label: 'Image description',
       icon: 'Alt',
-      run: (e) => {
-        const current = (e.getAttributes('image').alt as string | null) ?? '';
-        const alt = window.prompt('Describe the image for people who cannot see it', current);
-        if (alt !== null) chain(e).updateAttributes('image', { alt: alt.trim() }).run();
-      },
+      run: (_e, ui) => ui.describeImage(),
       canRun: (e) => e.isActive('image'),
     },
   ],

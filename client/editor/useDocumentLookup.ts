@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { validateDocName } from '../../shared/docName.ts';
+import type { DeletedDocumentCode } from '../../shared/api.ts';
 import { ApiRequestError, findDocument } from '../api.ts';
 
 /**
@@ -12,8 +13,11 @@ export type DocumentLookup =
   | { status: 'checking' }
   | { status: 'found' }
   | { status: 'missing'; canCreate: boolean }
-  /** In the trash (HTTP 410): "This document was deleted", never an empty editor. */
-  | { status: 'deleted' }
+  /**
+   * In the trash (HTTP 410 `deleted`): "This document was deleted", with Restore; or purged
+   * (410 `purged`): "permanently deleted", nothing to restore. Never an empty editor.
+   */
+  | { status: 'deleted'; purged: boolean }
   /** The server said no (HTTP status 401 or 403). */
   | { status: 'refused'; httpStatus: number }
   /** The server cannot be reached: open the local copy and let the sync catch up. */
@@ -22,10 +26,12 @@ export type DocumentLookup =
 /** How long to wait for the server before opening the local copy anyway. */
 const LOOKUP_TIMEOUT_MS = 4000;
 
-function lookupFailure(httpStatus: number): DocumentLookup {
+const PURGED: DeletedDocumentCode = 'purged';
+
+function lookupFailure(httpStatus: number, code: string | null): DocumentLookup {
   if (httpStatus === 401 || httpStatus === 403) return { status: 'refused', httpStatus };
   if (httpStatus === 400) return { status: 'missing', canCreate: false };
-  if (httpStatus === 410) return { status: 'deleted' };
+  if (httpStatus === 410) return { status: 'deleted', purged: code === PURGED };
   // No answer, or a server error: the local copy is the best there is.
   return { status: 'unreachable' };
 }
@@ -51,7 +57,10 @@ export function useDocumentLookup(name: string, token: string | null): [Document
     const timeout = setTimeout(() => settle({ status: 'unreachable' }), LOOKUP_TIMEOUT_MS);
     findDocument(name, token).then(
       (found) => settle(found ? { status: 'found' } : { status: 'missing', canCreate: true }),
-      (error: unknown) => settle(lookupFailure(error instanceof ApiRequestError ? error.status : 0)),
+      (error: unknown) =>
+        settle(
+          error instanceof ApiRequestError ? lookupFailure(error.status, error.code) : lookupFailure(0, null),
+        ),
     );
     return () => {
       settled = true;

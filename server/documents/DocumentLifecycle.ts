@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { CloseCode } from '../../shared/closeCodes.ts';
+import { CloseCode, DeletedReason } from '../../shared/closeCodes.ts';
 import { TITLE_TEXT } from '../../shared/documentModel.ts';
 import type { Logger } from '../logger.ts';
 import type { BlobStore } from '../storage/BlobStore.ts';
@@ -19,18 +19,15 @@ interface LifecycleDeps {
   log: DocLog;
   catalogue: DocCatalogue;
   /** Images: a purge frees those no other document references. */
-  blobs?: Pick<BlobStore, 'releaseDocument' | 'copyReferences'>;
+  blobs: Pick<BlobStore, 'releaseDocument' | 'copyReferences'>;
   /** Version history: a purge deletes it (the trash keeps it; a copy starts its own). */
-  versions?: Pick<DocVersions, 'removeDocument'>;
+  versions: Pick<DocVersions, 'removeDocument'>;
   rooms: LoadedRooms;
   /** Days a document stays in the trash before `purgeExpired` deletes it. */
   retentionDays: number;
   logger: Logger;
   clock?: Clock;
 }
-
-/** What a client that had the document open is told when it goes to the trash. */
-const DELETED_REASON = 'this document was deleted';
 
 /**
  * Deleting (to the trash), restoring, purging and duplicating documents: the steps that
@@ -50,7 +47,7 @@ export class DocumentLifecycle {
    */
   async trash(name: string): Promise<boolean> {
     if (!(await this.deps.catalogue.trash(name))) return false;
-    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DELETED_REASON);
+    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DeletedReason.Trashed);
     return true;
   }
 
@@ -59,15 +56,18 @@ export class DocumentLifecycle {
     return this.deps.catalogue.restore(name);
   }
 
-  /** Deletes a document in the trash for good (false when it is not in the trash). */
+  /**
+   * Deletes a document in the trash for good (false when it is not in the trash). The name
+   * is remembered as purged: its links say so, and connections to it are refused with 4410.
+   */
   async purge(name: string): Promise<boolean> {
     const info = await this.deps.catalogue.info(name);
     if (info?.deletedAt == null) return false;
     // A room that slipped in between trash and now must not append after the delete.
-    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DELETED_REASON);
+    await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DeletedReason.Purged);
     const deleted = await this.deps.catalogue.delete(name);
-    await this.deps.blobs?.releaseDocument(name);
-    await this.deps.versions?.removeDocument(name);
+    await this.deps.blobs.releaseDocument(name);
+    await this.deps.versions.removeDocument(name);
     return deleted;
   }
 
@@ -123,7 +123,7 @@ export class DocumentLifecycle {
       });
       const created = await catalogue.create(copy, { title, content: Y.encodeStateAsUpdate(doc) });
       // The copy shows the same images: they must outlive a purge of the original.
-      if (created !== null) await this.deps.blobs?.copyReferences(source, copy);
+      if (created !== null) await this.deps.blobs.copyReferences(source, copy);
       return created;
     } finally {
       doc.destroy();

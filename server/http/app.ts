@@ -7,6 +7,7 @@ import {
   ShareRequest,
   type ApiErrorBody,
   type CreatedDocument,
+  type DeletedDocumentCode,
   type DocumentList,
   type DocumentSummary,
   type Presence,
@@ -56,8 +57,8 @@ interface AppDeps {
   maxDocNameBytes: number;
   lifecycle: DocumentLifecycle;
   trashRetentionDays: number;
-  /** Uploaded images; without it, uploads answer 501. */
-  blobs: BlobStore | undefined;
+  /** Uploaded images. */
+  blobs: BlobStore;
   maxImageBytes: number;
   versioning: Versioning;
   /** Imports larger than this are refused (413), as the document size limit refuses updates. */
@@ -183,6 +184,11 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
         : importedDocument(body.content, body.title, deps.maxDocumentBytes);
     const info = await catalogue.create(name, initial);
     if (info === null) {
+      // A purged name stays gone: a new document under it would be taken for the old one by
+      // everyone holding its link (and by their offline copies).
+      if ((await catalogue.purgedAt(name)) !== null) {
+        throw new ApiError(409, 'purged', `"${name}" was permanently deleted; its name cannot be used again`);
+      }
       // A named document someone else created meanwhile; a random name is 96 bits and never taken.
       throw new ApiError(409, 'already_exists', `a document named "${name}" already exists`);
     }
@@ -194,9 +200,17 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     const request = { kind: 'document', doc: name, role: Role.Read } as const;
     granted(await authorizer.authorize(tokenOf(c), request), request);
     const info = await catalogue.info(name);
-    if (info === null) throw new ApiError(404, 'not_found', `no document named "${name}"`);
+    if (info === null) {
+      // 410 `purged`: the web app says "permanently deleted" (no Restore, no "Create it").
+      if ((await catalogue.purgedAt(name)) !== null) {
+        throw new ApiError(410, 'purged' satisfies DeletedDocumentCode, `"${name}" was permanently deleted`);
+      }
+      throw new ApiError(404, 'not_found', `no document named "${name}"`);
+    }
     // 410, not 404: the web app shows "This document was deleted" (and Restore), not "Create it".
-    if (info.deletedAt !== null) throw new ApiError(410, 'deleted', `"${name}" is in the trash`);
+    if (info.deletedAt !== null) {
+      throw new ApiError(410, 'deleted' satisfies DeletedDocumentCode, `"${name}" is in the trash`);
+    }
     return c.json(toSummary(info));
   });
 
@@ -248,13 +262,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
     newName: (prefix) => `${prefix}${newDocumentName()}`,
   });
 
-  if (deps.blobs !== undefined) {
-    mountImageRoutes(app, { blobs: deps.blobs, maxImageBytes: deps.maxImageBytes, identify, checkedName });
-  } else {
-    app.post('/api/docs/:doc/images', () => {
-      throw new ApiError(501, 'no_blob_store', 'this storage backend does not store images yet');
-    });
-  }
+  mountImageRoutes(app, { blobs: deps.blobs, maxImageBytes: deps.maxImageBytes, identify, checkedName });
 
   mountShare(app, identify, deps.tokenSecret, checkedName);
 

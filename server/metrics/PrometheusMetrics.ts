@@ -1,7 +1,8 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { CloseCode } from '../../shared/closeCodes.ts';
 import type { Denial } from '../access/authorize.ts';
 import type { ClusterMetrics } from './ClusterMetrics.ts';
+import { BucketHistogram } from './BucketHistogram.ts';
 import type { ConnectionMetrics } from './ConnectionMetrics.ts';
 import type { MessageKind } from './messageKinds.ts';
 import type { RoomMetrics, StorageOperation } from './RoomMetrics.ts';
@@ -23,17 +24,17 @@ const COMPACTION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
  * Inkwell's metrics in a prom-client Registry of its own (one per server, so that several
  * servers in one process, as in the tests, do not share numbers).
  *
- * The hot path only adds to plain numbers (`Tally`), which the counters read at scrape time;
- * prom-client's own `inc` hashes its labels on every call. Histograms are observed once
- * per update or broadcast, never per socket.
+ * The hot path only adds to plain numbers (`Tally`, `BucketHistogram`), which prom-client
+ * reads at scrape time; its own `inc` and `observe` hash labels and allocate on every call.
+ * Histograms are observed once per update or broadcast, never per socket.
  */
 export class PrometheusMetrics implements RoomMetrics, ConnectionMetrics, ClusterMetrics {
   readonly registry = new Registry();
   readonly tally = new Tally();
-  readonly commitDuration: Histogram;
-  readonly broadcastDelay: Histogram;
-  private readonly fanout: Histogram;
-  private readonly compactionDuration: Histogram;
+  readonly commitDuration: BucketHistogram;
+  readonly broadcastDelay: BucketHistogram;
+  private readonly fanout: BucketHistogram;
+  private readonly compactionDuration: BucketHistogram;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -144,25 +145,25 @@ export class PrometheusMetrics implements RoomMetrics, ConnectionMetrics, Cluste
       ['inkwell_redis_reconnects_total', 'Redis subscription reconnects', () => tally.redisReconnects],
     ];
     for (const [name, help, read] of scaleOut) tallied(registers, name, help, null, () => [['', read()]]);
-    this.commitDuration = new Histogram({
+    this.commitDuration = new BucketHistogram({
       name: 'inkwell_commit_duration_seconds',
       help: 'From an update arriving to the log committing it',
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.broadcastDelay = new Histogram({
+    this.broadcastDelay = new BucketHistogram({
       name: 'inkwell_broadcast_delay_seconds',
       help: 'From an update arriving to its broadcast to the room',
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.fanout = new Histogram({
+    this.fanout = new BucketHistogram({
       name: 'inkwell_broadcast_fanout',
       help: 'Sockets each broadcast went to',
       buckets: FANOUT_BUCKETS,
       registers,
     });
-    this.compactionDuration = new Histogram({
+    this.compactionDuration = new BucketHistogram({
       name: 'inkwell_compaction_duration_seconds',
       help: 'Duration of compactions',
       buckets: COMPACTION_BUCKETS,

@@ -88,8 +88,8 @@ export class StatsSampler {
       documentsLoaded: this.rooms.loadedCount,
       updatesPerSecond: rate(tally.updatesCommitted, this.last.updates),
       deliveriesPerSecond: rate(deliveries, this.last.deliveries),
-      commitMs: await this.commit.next(1000),
-      broadcastMs: await this.broadcast.next(1000),
+      commitMs: this.commit.next(1000),
+      broadcastMs: this.broadcast.next(1000),
       eventLoopLagMs: {
         p50: loop === null ? 0 : loop.percentile(50) / 1e6,
         p99: loop === null ? 0 : loop.percentile(99) / 1e6,

@@ -1,21 +1,18 @@
-import type { Histogram } from 'prom-client';
 import type { Percentiles } from '../../shared/stats.ts';
+import type { BucketHistogram } from './BucketHistogram.ts';
 
 /**
- * Percentiles of what a prom-client histogram observed since the previous call, as
- * Prometheus's `histogram_quantile` estimates them (linear within a bucket).
+ * Percentiles of what a histogram observed since the previous call, as Prometheus's
+ * `histogram_quantile` estimates them (linear within a bucket).
  */
 export class BucketDelta {
   private previous: number[] = [];
 
-  constructor(private readonly histogram: Histogram) {}
+  constructor(private readonly histogram: Pick<BucketHistogram, 'cumulative'>) {}
 
   /** In the histogram's unit times `scale`; null when nothing was observed. */
-  async next(scale: number): Promise<Percentiles | null> {
-    const { values } = await this.histogram.get();
-    const buckets = values
-      .filter((v) => v.metricName?.endsWith('_bucket'))
-      .map((v) => ({ le: Number(v.labels.le), cumulative: v.value }));
+  next(scale: number): Percentiles | null {
+    const buckets = this.histogram.cumulative();
     const counts = buckets.map((b, i) => b.cumulative - (this.previous[i] ?? 0));
     this.previous = buckets.map((b) => b.cumulative);
     const total = counts.at(-1) ?? 0;

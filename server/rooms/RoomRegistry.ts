@@ -1,7 +1,7 @@
 import { SINGLE_INSTANCE_BUS, type DocumentBus } from '../cluster/DocumentBus.ts';
 import type { Logger } from '../logger.ts';
 import type { PresentPerson } from './AwarenessRelay.ts';
-import { DocumentDeletedError } from './DocumentDeletedError.ts';
+import { DocumentDeletedError, type Deletion } from './DocumentDeletedError.ts';
 import { NO_ROOM_METRICS, type RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import { Room } from './Room.ts';
@@ -17,8 +17,8 @@ interface RoomRegistryOptions {
   maxDocumentBytes: number;
   /** What follows each room's document from outside (e.g. the title mirror). */
   observers?: readonly RoomObserverFactory[];
-  /** True when the document is in the trash: joins are refused (DocumentDeletedError). */
-  isDeleted?: (name: string) => Promise<boolean>;
+  /** Whether the document is in the trash or purged (null: neither): joins are refused (DocumentDeletedError). */
+  deletionOf?: (name: string) => Promise<Deletion | null>;
   metrics?: RoomMetrics;
   /** The other instances (none by default). */
   bus?: DocumentBus;
@@ -116,7 +116,8 @@ export class RoomRegistry {
 
   /** Connects a socket to a document, loading the document first if needed. */
   async join(name: string, socket: RoomSocket, access: Access): Promise<RoomConnection> {
-    if (await this.options.isDeleted?.(name)) throw new DocumentDeletedError(`"${name}" was deleted`);
+    const deletion = (await this.options.deletionOf?.(name)) ?? null;
+    if (deletion !== null) throw new DocumentDeletedError(deletion);
     for (;;) {
       const room = await this.load(name);
       // The room may have been unloaded between the load resolving and now; load again.

@@ -42,9 +42,8 @@ interface CommittedUpdate {
   source: UpdateSource;
   update: Uint8Array;
   seq: number;
-  /** `performance.now()` when it arrived and when it was committed (for the metrics). */
+  /** `performance.now()` when it arrived (for the metrics). */
   arrivedAt: number;
-  committedAt: number;
 }
 
 /** A Yjs update that changes nothing (no structs, no deletions), e.g. an up-to-date step 2. */
@@ -65,6 +64,11 @@ export class UpdatePipeline {
   private readonly inflight = new Set<Promise<void>>();
   /** Committed in the current group commit, applied together in a microtask. */
   private committed: CommittedUpdate[] = [];
+  /**
+   * `performance.now()` when the current group commit settled: read once per commit, not per
+   * update, since the log settles a commit's appends together.
+   */
+  private committedAt = 0;
 
   constructor(private readonly options: UpdatePipelineOptions) {}
 
@@ -114,10 +118,13 @@ export class UpdatePipeline {
         // its read overtook this append's answer.
         if (this.options.compactor.has(seq)) quota.released(bytes);
         else quota.committed(bytes);
-        this.committed.push({ source, update, seq, arrivedAt, committedAt: performance.now() });
-        // The log settles a whole group commit's appends in one run of microtasks; this one
-        // is queued behind them, so it sees the whole batch.
-        if (this.committed.length === 1) queueMicrotask(() => this.applyCommitted());
+        // The log settles a whole group commit's appends in one run of microtasks; the
+        // microtask queued by the first is behind them, so it sees the whole batch.
+        if (this.committed.length === 0) {
+          this.committedAt = performance.now();
+          queueMicrotask(() => this.applyCommitted());
+        }
+        this.committed.push({ source, update, seq, arrivedAt });
       },
       (error: unknown) => {
         quota.released(bytes);
@@ -181,7 +188,8 @@ export class UpdatePipeline {
     // Numbers between the last contiguous one and this batch's belong to other instances.
     remote.noticeGap();
     const broadcastAt = performance.now();
-    for (const { arrivedAt, committedAt, source } of batch) {
+    const { committedAt } = this;
+    for (const { arrivedAt, source } of batch) {
       metrics.updateBroadcast(arrivedAt, committedAt, broadcastAt);
       if (source.kind === 'server') source.applied();
     }

@@ -31,7 +31,8 @@ export interface NewDocument {
 export interface DocCatalogue {
   /**
    * Creates a document, its listing and its first log entry (sequence number 1), in one
-   * transaction. Resolves null, writing nothing, when a document of that name exists.
+   * transaction. Resolves null, writing nothing, when a document of that name exists or
+   * was purged (a purged name is never given to a new document).
    */
   create(name: string, initial: NewDocument): Promise<DocumentInfo | null>;
 
@@ -57,10 +58,17 @@ export interface DocCatalogue {
   restore(name: string): Promise<boolean>;
 
   /**
-   * Deletes a document for good: listing, snapshot and log, in one transaction; resolves
-   * false when there was none. A loaded room must be closed first, or its next append would
+   * Deletes a document for good: listing, snapshot and log, in one transaction that also
+   * remembers the name as purged (`purgedAt`); resolves false when there was none. A loaded room must be closed first, or its next append would
    * create the document again. (A trash that can be restored from is a flag on the listing
    * that `list` hides; this is what emptying it does.)
    */
   delete(name: string): Promise<boolean>;
+
+  /**
+   * When a document of this name was purged (milliseconds since the epoch; the latest purge),
+   * or null when none was. Purged names are remembered for good, so that a link to one can
+   * say so, and an old copy of the document cannot bring it back.
+   */
+  purgedAt(name: string): Promise<number | null>;
 }

@@ -1,6 +1,8 @@
+import type { StoredBlob } from './BlobStore.ts';
+
 /**
- * One document exactly as a backend stores it: listing, snapshot and log entries with their
- * sequence numbers. What `npm run migrate` reads from one backend and writes to another.
+ * One document exactly as a backend stores it: listing, snapshot, log entries with their
+ * sequence numbers, and its images. What `npm run migrate` reads from one backend and writes to another.
  */
 export interface DocumentExport {
   name: string;
@@ -12,4 +14,6 @@ export interface DocumentExport {
   snapshot: { data: Uint8Array; stateVector: Uint8Array | null; throughSeq: number } | null;
   /** Log entries after the snapshot, oldest first. */
   entries: { seq: number; data: Uint8Array }[];
+  /** The uploaded images the document references, by hash. */
+  images: { hash: string; blob: StoredBlob }[];
 }

@@ -23,8 +23,8 @@ export interface Storage {
    * which are ready whenever the process is.
    */
   probe?(): Promise<StorageHealth>;
-  /** Uploaded images; a backend without it (PostgreSQL, not yet) refuses uploads with 501. */
-  readonly blobs?: BlobStore;
+  /** Uploaded images, beside the documents that show them. */
+  readonly blobs: BlobStore;
   /** Commits what is pending and releases the backend; later calls reject. */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { seriousViolations } from '../helpers/axe.ts';
 import { browserSuite, createDocumentUrl, openEditor } from '../helpers/browser.ts';
 
 const MAX_IMAGE_BYTES = 4096;
@@ -78,12 +79,57 @@ describe('images in Chromium', () => {
     await expect.poll(() => loadedImages(grace.page), { timeout: 20_000 }).toHaveLength(1);
     expect(await grace.page.locator('.ProseMirror img[data-upload-id]').count()).toBe(0);
 
-    // Alt text: select the image, describe it; the other browser gets the description.
+    // Alt text: select the image, describe it (Enter saves); the other browser gets it.
     await ada.page.locator('.ProseMirror img').click();
-    ada.page.once('dialog', (dialog) => void dialog.accept('A single blue pixel'));
     await ada.page.getByRole('button', { name: /Image description/ }).click();
+    const field = ada.page.getByLabel('Describe the image for people who cannot see it');
+    await field.waitFor();
+    expect(await field.evaluate((input) => input === document.activeElement)).toBe(true);
+    await ada.page.keyboard.type('A single blue pixel');
+    await ada.page.keyboard.press('Enter');
     await grace.page.locator('.ProseMirror img[alt="A single blue pixel"]').waitFor({ state: 'attached' });
+    expect(await field.count()).toBe(0);
     await grace.page.screenshot({ path: 'test-artifacts/image-uploaded.png' });
+  });
+
+  it('the image description popover works by keyboard at 375 px in dark mode', async () => {
+    const url = await createDocumentUrl(suite.server.url, 'Described');
+    const ada = await suite.person('Ada', { width: 375, height: 740 });
+    await ada.page.emulateMedia({ colorScheme: 'dark' });
+    await openEditor(ada, url);
+    await pasteFile(ada.page, { base64: PNG_BASE64, type: 'image/png' });
+    await expect.poll(() => loadedImages(ada.page), { timeout: 20_000 }).toHaveLength(1);
+    await ada.page.locator('.ProseMirror img').click();
+    await ada.page.getByRole('button', { name: /Image description/ }).click();
+    const popover = ada.page.getByRole('form', { name: 'Image description' });
+    const field = popover.getByLabel('Describe the image for people who cannot see it');
+    await field.waitFor();
+    const box = (await popover.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    expect(await seriousViolations(ada.page)).toEqual([]);
+    await ada.page.screenshot({ path: 'test-artifacts/image-description-phone-dark.png' });
+
+    // Escape closes without saving and hands the keyboard back to the text.
+    await ada.page.keyboard.type('Not kept');
+    await ada.page.keyboard.press('Escape');
+    expect(await popover.count()).toBe(0);
+    expect(await ada.page.evaluate(() => document.activeElement?.closest('.ProseMirror') !== null)).toBe(
+      true,
+    );
+    expect(await ada.page.locator('.ProseMirror img').getAttribute('alt')).not.toBe('Not kept');
+
+    // Tab reaches Save; Enter on it saves.
+    await ada.page.locator('.ProseMirror img').click();
+    await ada.page.getByRole('button', { name: /Image description/ }).click();
+    await field.waitFor();
+    await ada.page.keyboard.type('Kept');
+    await ada.page.keyboard.press('Tab');
+    expect(
+      await popover.getByRole('button', { name: 'Save' }).evaluate((b) => b === document.activeElement),
+    ).toBe(true);
+    await ada.page.keyboard.press('Enter');
+    await expect.poll(() => ada.page.locator('.ProseMirror img').getAttribute('alt')).toBe('Kept');
   });
 
   it('an SVG and an oversized image are refused with a visible message, leaving no node', async () => {

@@ -80,6 +80,18 @@ describe('the trash in Chromium', () => {
     await grace.page.getByRole('button', { name: 'Delete forever: Holiday plan' }).click();
     await grace.page.getByText('The trash is empty.').waitFor();
     await waitFor(() => storedRows(name) === 0, 'the purged document’s rows to be gone');
+
+    // The link now says it is gone for good: no Restore, no "Create it", a way home.
+    await ada.page.reload();
+    await ada.page.getByRole('heading', { name: 'This document was permanently deleted' }).waitFor();
+    expect(await ada.page.getByRole('button', { name: 'Restore' }).count()).toBe(0);
+    expect(await ada.page.getByText('No document at this link').count()).toBe(0);
+    expect(await ada.page.locator('.ProseMirror').count()).toBe(0);
+    expect(await seriousViolations(ada.page)).toEqual([]);
+    await ada.page.getByRole('button', { name: 'Go to your documents' }).click();
+    await ada.page.waitForURL((page) => page.pathname === '/');
+    // Ada's browser still holds her copy (IndexedDB): it did not bring the document back.
+    expect(storedRows(name)).toBe(0);
   });
 
   it('Undo after Delete on the home page restores the document', async () => {

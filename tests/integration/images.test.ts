@@ -3,26 +3,15 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../shared/access.ts';
 import { signToken } from '../../server/access/TokenVerifier.ts';
+import { runSql } from '../helpers/postgres.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { sameStorage, STORAGE_BACKENDS } from '../helpers/storageBackends.ts';
 
 const SECRET = 'image-test-secret-that-is-long-enough-012345';
 const PNG = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3);
 const SVG = new TextEncoder().encode(
   '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
 );
-
-let server: TestServer;
-let authServer: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ maxImageBytes: 64 * 1024 });
-  authServer = await startTestServer({ authSecret: SECRET });
-});
-
-afterAll(async () => {
-  await server.close();
-  await authServer.close();
-});
 
 const upload = (
   base: string,
@@ -31,16 +20,27 @@ const upload = (
   headers: Record<string, string> = {},
 ) => fetch(`${base}/api/docs/${doc}/images`, { method: 'POST', body, headers });
 
-const blobRows = (s: TestServer) => {
+/** How many images the server's storage holds, read from its database directly. */
+async function blobRows(s: TestServer): Promise<number> {
+  if (s.config.database !== null) {
+    const rows = await runSql<{ n: number }>(s.config.database.url, 'SELECT count(*)::int AS n FROM blobs');
+    return rows[0]!.n;
+  }
   const db = new Database(path.join(s.config.dataDir, 'inkwell.db'), { readonly: true });
   try {
     return (db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n;
   } finally {
     db.close();
   }
-};
+}
 
-describe('image uploads', () => {
+describe.each(STORAGE_BACKENDS)('image uploads on $name', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ ...(await backend.freshConfig()), maxImageBytes: 64 * 1024 });
+  });
+  afterAll(() => server.close());
+
   it('stores a PNG under its sha-256 and serves it immutable, nosniff, with a restrictive CSP', async () => {
     await fetch(`${server.url}/api/docs`, { method: 'POST', body: JSON.stringify({ name: 'pics' }) });
     // The declared type is a lie: the bytes decide.
@@ -65,11 +65,11 @@ describe('image uploads', () => {
   });
 
   it('refuses an SVG (or anything not PNG, JPEG, GIF or WebP) with 415, storing nothing', async () => {
-    const before = blobRows(server);
+    const before = await blobRows(server);
     const response = await upload(server.url, 'pics', SVG, { 'content-type': 'image/png' });
     expect(response.status).toBe(415);
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/PNG, JPEG/);
-    expect(blobRows(server)).toBe(before);
+    expect(await blobRows(server)).toBe(before);
   });
 
   it('refuses an image over the size limit with 413 and a clear message', async () => {
@@ -99,6 +99,30 @@ describe('image uploads', () => {
     expect((await fetch(`${server.url}${own.url}`)).status).toBe(404);
     expect((await fetch(`${server.url}${shared.url}`)).status).toBe(200);
   });
+
+  it.runIf(backend.name === 'PostgreSQL')(
+    'an image uploaded through one instance is served by another on the same database',
+    async () => {
+      const other = await startTestServer(sameStorage(server.config));
+      try {
+        const jpeg = Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 7, 7, 7);
+        const image = (await (await upload(server.url, 'pics', jpeg)).json()) as { url: string };
+        const served = await fetch(`${other.url}${image.url}`);
+        expect(served.headers.get('content-type')).toBe('image/jpeg');
+        expect(new Uint8Array(await served.arrayBuffer())).toEqual(jpeg);
+      } finally {
+        await other.close();
+      }
+    },
+  );
+});
+
+describe('image uploads with auth on', () => {
+  let authServer: TestServer;
+  beforeAll(async () => {
+    authServer = await startTestServer({ authSecret: SECRET });
+  });
+  afterAll(() => authServer.close());
 
   it('with auth on, a view-only token cannot upload; a write token can', async () => {
     const token = (role: Role) => signToken(SECRET, { sub: 'u', doc: 'guarded', role }, 3600);

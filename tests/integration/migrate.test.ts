@@ -11,6 +11,11 @@ import { tempDataDir } from '../helpers/server.ts';
 
 const run = promisify(execFile);
 
+const PHOTO = { bytes: Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 1, 2, 3), type: 'image/png' };
+const PHOTO_HASH = 'a'.repeat(64);
+const DIAGRAM = { bytes: Uint8Array.of(0x47, 0x49, 0x46, 9), type: 'image/gif' };
+const DIAGRAM_HASH = 'b'.repeat(64);
+
 /** `npm run migrate -- --from … --to …`, as an operator runs it. */
 async function migrate(file: string, url: string): Promise<string> {
   const { stdout } = await run(
@@ -47,17 +52,29 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
     await sqlite.log.append('notes', typing(notes, '!'));
     const plan = new Y.Doc();
     await sqlite.log.append('plan', typing(plan, 'Step one'));
+    // One image in both documents, one in a document of its own.
+    await sqlite.blobs.put('notes', PHOTO_HASH, PHOTO);
+    await sqlite.blobs.put('plan', PHOTO_HASH, PHOTO);
+    await sqlite.blobs.put('notes', DIAGRAM_HASH, DIAGRAM);
     const sourceNotes = await sqlite.log.load('notes');
     const sourceInfo = await sqlite.catalogue.info('notes');
     await sqlite.close();
 
     const url = await freshDatabaseUrl();
-    expect(await migrate(file, url)).toMatch(/2 documents .*: 2 copied, 0 already there, 0 merged, 0 failed/);
+    expect(await migrate(file, url)).toMatch(
+      /2 documents .*: 2 copied, 0 already there, 0 merged, 0 failed; 3 images/,
+    );
     const target = await openTestPostgres(undefined, url);
     try {
       expect(await target.log.load('notes')).toEqual(sourceNotes);
       expect(await target.catalogue.info('notes')).toEqual(sourceInfo);
       expect(textOf(await target.log.load('plan'))).toBe('Step one');
+      expect(await target.blobs.get(PHOTO_HASH)).toEqual(PHOTO);
+      expect(await target.blobs.get(DIAGRAM_HASH)).toEqual(DIAGRAM);
+      // The references came too: purging one document keeps the image the other still shows.
+      expect(await target.blobs.releaseDocument('notes')).toBe(1);
+      expect(await target.blobs.get(PHOTO_HASH)).toEqual(PHOTO);
+      expect(await target.blobs.get(DIAGRAM_HASH)).toBeNull();
       // Numbering continues where the file's stopped.
       expect(await target.log.append('notes', typing(notes, '?'))).toBe(sourceNotes!.lastSeq + 1);
     } finally {
@@ -69,12 +86,15 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
     // Typed into the file after the first copy: the next run merges it, keeping the database's edits.
     const again = openSqliteStorage({ file, logger: silentLogger() });
     await again.log.append('plan', typing(plan, ', step two'));
+    await again.blobs.put('plan', DIAGRAM_HASH, DIAGRAM);
     await again.close();
     expect(await migrate(file, url)).toMatch(/: 0 copied, 1 already there, 1 merged, 0 failed/);
     const merged = await openTestPostgres(undefined, url);
     try {
       expect(textOf(await merged.log.load('plan'))).toBe('Step one, step two');
       expect(textOf(await merged.log.load('notes'))).toBe('Hello, world!?');
+      // An image added to the file since is copied by the next run.
+      expect(await merged.blobs.get(DIAGRAM_HASH)).toEqual(DIAGRAM);
     } finally {
       await merged.close();
     }

@@ -2,7 +2,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../shared/access.ts';
-import { CloseCode } from '../../shared/closeCodes.ts';
+import * as Y from 'yjs';
+import { CloseCode, DeletedReason } from '../../shared/closeCodes.ts';
 import { signToken } from '../../server/access/TokenVerifier.ts';
 import { connectClient } from '../helpers/clients.ts';
 import { openRawSocket } from '../helpers/rawSocket.ts';
@@ -98,7 +99,41 @@ describe('the trash', () => {
     expect((await api('/api/trash/to-purge', 'DELETE')).status).toBe(204);
     expect(storedRows('to-purge')).toBe(0);
     expect(await names('/api/trash')).not.toContain('to-purge');
-    expect((await api('/api/docs/to-purge')).status).toBe(404);
+  });
+
+  it('a purged document’s link says it was permanently deleted, and its name is never used again', async () => {
+    await typedDocument('purged-for-good', 'remembered only offline');
+    await api('/api/docs/purged-for-good', 'DELETE');
+    expect((await api('/api/trash/purged-for-good', 'DELETE')).status).toBe(204);
+
+    const lookup = await api('/api/docs/purged-for-good');
+    expect(lookup.status).toBe(410);
+    expect(await lookup.json()).toMatchObject({ error: { code: 'purged', message: /permanently deleted/ } });
+    const recreate = await api('/api/docs', 'POST', { name: 'purged-for-good' });
+    expect(recreate.status).toBe(409);
+    expect(await recreate.json()).toMatchObject({ error: { code: 'purged' } });
+    expect(await names('/api/docs')).not.toContain('purged-for-good');
+  });
+
+  it('a stale client holding a purged document’s content is refused with 4410 and cannot bring it back', async () => {
+    // A tab that was offline while the document was deleted and purged, with its copy.
+    const stale = new Y.Doc();
+    const writer = connectClient(server.syncUrl, 'purged-stale', { doc: stale });
+    await writer.firstSync;
+    stale.getText('text').insert(0, 'old words');
+    await waitFor(async () => (await api('/api/docs/purged-stale')).ok, 'the document to be stored');
+    writer.provider.disconnect();
+    await api('/api/docs/purged-stale', 'DELETE');
+    await api('/api/trash/purged-stale', 'DELETE');
+
+    const closes: { code: number; reason: string }[] = [];
+    writer.provider.on('connection-close', (event: CloseEvent | null) => event && closes.push(event));
+    writer.provider.connect();
+    await waitFor(() => closes.length > 0, 'the refusal');
+    expect(closes).toMatchObject([{ code: CloseCode.DocumentDeleted, reason: DeletedReason.Purged }]);
+    writer.destroy();
+    expect((await api('/api/docs/purged-stale')).status).toBe(410);
+    expect(storedRows('purged-stale')).toBe(0);
   });
 
   it('emptying the trash purges every deleted document', async () => {

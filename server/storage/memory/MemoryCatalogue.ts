@@ -11,7 +11,7 @@ export class MemoryCatalogue implements DocCatalogue {
 
   async create(name: string, { title, content }: NewDocument): Promise<DocumentInfo | null> {
     this.tables.assertOpen();
-    if (this.tables.documents.has(name)) return null;
+    if (this.tables.documents.has(name) || this.tables.purged.has(name)) return null;
     const now = this.clock();
     this.tables.append(this.tables.add(name, now, title), content, now);
     return this.describe(name);
@@ -60,7 +60,14 @@ export class MemoryCatalogue implements DocCatalogue {
 
   async delete(name: string): Promise<boolean> {
     this.tables.assertOpen();
-    return this.tables.documents.delete(name);
+    if (!this.tables.documents.delete(name)) return false;
+    this.tables.purged.set(name, this.clock());
+    return true;
+  }
+
+  async purgedAt(name: string): Promise<number | null> {
+    this.tables.assertOpen();
+    return this.tables.purged.get(name) ?? null;
   }
 
   private describeAll(): DocumentInfo[] {

@@ -17,6 +17,8 @@ interface MemoryDocument {
 /** What the memory log and catalogue share, as the SQLite ones share a database. */
 export class MemoryTables {
   readonly documents = new Map<string, MemoryDocument>();
+  /** Purged names → when. */
+  readonly purged = new Map<string, number>();
   private closed = false;
 
   close(): void {

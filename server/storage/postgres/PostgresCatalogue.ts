@@ -32,13 +32,17 @@ const SET_TITLE: Statement = {
   name: 'inkwell_set_title',
   text: 'UPDATE documents SET title = $2 WHERE name = $1',
 };
-/** The listing and the first entry (number 1) in one statement, or nothing when the name is taken. */
+/**
+ * The listing and the first entry (number 1) in one statement, or nothing when the name is
+ * taken or was purged.
+ */
 const CREATE: Statement = {
   name: 'inkwell_create',
   text: `
     WITH created AS (
       INSERT INTO documents (name, title, created_at, updated_at, last_seq, log_bytes)
-      VALUES ($1, $2, $3::bigint, $3::bigint, 1, octet_length($4::bytea))
+      SELECT $1, $2, $3::bigint, $3::bigint, 1, octet_length($4::bytea)
+      WHERE NOT EXISTS (SELECT 1 FROM purged_documents WHERE name = $1)
       ON CONFLICT (name) DO NOTHING
       RETURNING ${DOCUMENT_ROW_COLUMNS}
     ), first_entry AS (
@@ -59,6 +63,15 @@ const DELETE_STATEMENTS: Statement[] = [
 const DELETE_DOCUMENT: Statement = {
   name: 'inkwell_delete_document',
   text: 'DELETE FROM documents WHERE name = $1',
+};
+const REMEMBER_PURGED: Statement = {
+  name: 'inkwell_remember_purged',
+  text: `INSERT INTO purged_documents (name, purged_at) VALUES ($1, $2::bigint)
+         ON CONFLICT (name) DO UPDATE SET purged_at = excluded.purged_at`,
+};
+const PURGED_AT: Statement = {
+  name: 'inkwell_purged_at',
+  text: 'SELECT purged_at FROM purged_documents WHERE name = $1',
 };
 
 /**
@@ -123,7 +136,14 @@ export class PostgresCatalogue implements DocCatalogue {
     return inTransaction(this.pool, async (client) => {
       const { rowCount } = await client.query({ ...DELETE_DOCUMENT, values: [name] });
       for (const statement of DELETE_STATEMENTS) await client.query({ ...statement, values: [name] });
-      return rowCount !== null && rowCount > 0;
+      if (rowCount === null || rowCount === 0) return false;
+      await client.query({ ...REMEMBER_PURGED, values: [name, this.clock()] });
+      return true;
     });
+  }
+
+  async purgedAt(name: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ purged_at: number }>({ ...PURGED_AT, values: [name] });
+    return rows[0]?.purged_at ?? null;
   }
 }

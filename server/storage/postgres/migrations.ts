@@ -52,6 +52,31 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX versions_by_doc ON versions (doc, created_at);
   `,
+  `
+  -- Images, content-addressed (sha-256, hex), and which documents reference them: purging a
+  -- document deletes the blobs nothing else references. As in the SQLite schema.
+  CREATE TABLE blobs (
+    hash       text   PRIMARY KEY,
+    type       text   NOT NULL,
+    data       bytea  NOT NULL,
+    size       bigint NOT NULL,
+    created_at bigint NOT NULL
+  );
+  CREATE TABLE blob_refs (
+    doc  text NOT NULL,
+    hash text NOT NULL,
+    PRIMARY KEY (doc, hash)
+  );
+  CREATE INDEX blob_refs_by_hash ON blob_refs (hash);
+  `,
+  `
+  -- Names of purged documents and when: a link to one says it was permanently deleted, and
+  -- neither a new document nor an old offline copy can take the name again.
+  CREATE TABLE purged_documents (
+    name      text   PRIMARY KEY,
+    purged_at bigint NOT NULL
+  );
+  `,
 ];
 
 /** The schema version a fully migrated database has. */
@@ -66,7 +91,10 @@ const VERSION_TABLE = 'inkwell_schema_migrations';
  * Inkwell's, 0x1a7e11, so that other applications' locks on the database never collide.)
  */
 export const INKWELL_LOCK_CLASS = 0x1a7e11;
+// Every lock key under Inkwell's class, in one place so that two never share a number.
 const MIGRATION_LOCK = 1;
+/** Held by blob reference changes (shared) and releases (alone): see PostgresBlobStore. */
+export const BLOB_REFS_LOCK = 2;
 
 /** Applies every migration the database lacks, each in its own transaction, under the lock. */
 export async function migrate(pool: Pool, through = MIGRATIONS.length): Promise<void> {

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.ts';
 import { StorageUnavailableError } from '../errors.ts';
 import type { Clock, Storage, StorageHealth } from '../Storage.ts';
 import { migrate } from './migrations.ts';
+import { PostgresBlobStore } from './PostgresBlobStore.ts';
 import { PostgresCatalogue } from './PostgresCatalogue.ts';
 import { PostgresDocVersions } from './PostgresDocVersions.ts';
 import { PostgresLog } from './PostgresLog.ts';
@@ -65,7 +66,7 @@ export function createPostgresPool(
 }
 
 /**
- * Opens a PostgreSQL database as log and catalogue: connects, migrates the schema (under an
+ * Opens a PostgreSQL database as log, catalogue and blob store: connects, migrates the schema (under an
  * advisory lock, see migrations.ts) and returns the storage. Rejects with a
  * `StorageUnavailableError` naming host and reason when the database cannot be used.
  */
@@ -88,6 +89,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     log,
     catalogue: new PostgresCatalogue(pool, log, clock),
     versions: new PostgresDocVersions(pool, clock),
+    blobs: new PostgresBlobStore(pool, clock),
     probe: async (): Promise<StorageHealth> => {
       try {
         // Our own table, not just `SELECT 1`: a reachable server without our schema is no use.

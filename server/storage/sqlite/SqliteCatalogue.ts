@@ -16,6 +16,7 @@ export class SqliteCatalogue implements DocCatalogue {
   private readonly moveOutOfTrash: Database.Statement<[string]>;
   private readonly selectOne: Database.Statement<[string], DocumentRow>;
   private readonly updateTitle: Database.Statement<[string | null, string]>;
+  private readonly selectPurged: Database.Statement<[string], { purged_at: number }>;
   private readonly createTransaction: (name: string, initial: NewDocument) => DocumentInfo | null;
   private readonly deleteTransaction: (name: string) => boolean;
 
@@ -47,8 +48,13 @@ export class SqliteCatalogue implements DocCatalogue {
     const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE doc = ?');
     const deleteSnapshot = db.prepare<[string]>('DELETE FROM snapshots WHERE name = ?');
     const deleteDocument = db.prepare<[string]>('DELETE FROM documents WHERE name = ?');
+    const insertPurged = db.prepare<[string, number]>(
+      'INSERT INTO purged_documents (name, purged_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET purged_at = excluded.purged_at',
+    );
+    this.selectPurged = db.prepare('SELECT purged_at FROM purged_documents WHERE name = ?');
 
     this.createTransaction = db.transaction((name: string, { title, content }: NewDocument) => {
+      if (this.selectPurged.get(name) !== undefined) return null;
       const now = this.clock();
       const inserted = insertDocument.run({ name, now, title, bytes: content.byteLength });
       if (inserted.changes === 0) return null;
@@ -58,7 +64,9 @@ export class SqliteCatalogue implements DocCatalogue {
     this.deleteTransaction = db.transaction((name: string) => {
       deleteUpdates.run(name);
       deleteSnapshot.run(name);
-      return deleteDocument.run(name).changes > 0;
+      if (deleteDocument.run(name).changes === 0) return false;
+      insertPurged.run(name, this.clock());
+      return true;
     });
   }
 
@@ -103,5 +111,9 @@ export class SqliteCatalogue implements DocCatalogue {
     this.log.writePending();
     this.log.forget(name);
     return this.deleteTransaction(name);
+  }
+
+  async purgedAt(name: string): Promise<number | null> {
+    return this.selectPurged.get(name)?.purged_at ?? null;
   }
 }

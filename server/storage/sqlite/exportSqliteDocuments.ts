@@ -20,6 +20,9 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
     const selectEntries = db.prepare<[string], { seq: number; data: Buffer }>(
       'SELECT seq, data FROM updates WHERE doc = ? ORDER BY seq',
     );
+    const selectImages = db.prepare<[string], { hash: string; type: string; data: Buffer }>(
+      'SELECT b.hash, b.type, b.data FROM blob_refs r JOIN blobs b ON b.hash = r.hash WHERE r.doc = ? ORDER BY b.hash',
+    );
     for (const row of documents) {
       const snapshot = selectSnapshot.get(row.name);
       const entries = selectEntries.all(row.name);
@@ -38,6 +41,9 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
                 throughSeq: snapshot.through_seq,
               },
         entries: entries.map((entry) => ({ seq: entry.seq, data: entry.data })),
+        images: selectImages
+          .all(row.name)
+          .map(({ hash, type, data }) => ({ hash, blob: { bytes: data, type } })),
       };
     }
   } finally {

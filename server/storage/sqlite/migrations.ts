@@ -102,6 +102,14 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX versions_by_doc ON versions (doc, created_at);
   `,
+  `
+  -- Names of purged documents and when: a link to one says it was permanently deleted, and
+  -- neither a new document nor an old offline copy can take the name again.
+  CREATE TABLE purged_documents (
+    name      TEXT    PRIMARY KEY,
+    purged_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /** The schema version a fully migrated database has. */

@@ -15,6 +15,7 @@ function setup(retentionDays = 30) {
     log: storage.log,
     catalogue: storage.catalogue,
     versions: storage.versions,
+    blobs: storage.blobs,
     rooms: { evict: async (name, code) => void evicted.push({ name, code }) },
     retentionDays,
     logger: silentLogger(),

@@ -61,5 +61,23 @@ export function docTrashContract(label: string, open: OpenStorage): void {
       expect(await catalogue().info('d')).toBeNull();
       expect(await log().load('d')).toBeNull();
     });
+
+    it('remembers a purged name with the time of the purge, and never gives it to a new document', async () => {
+      await log().append('d', bytes(1));
+      await catalogue().trash('d');
+      expect(await catalogue().purgedAt('d')).toBeNull(); // in the trash is not purged
+      fixture.clock.advance(5_000);
+      const purgedAt = fixture.clock.now;
+      await catalogue().delete('d');
+      fixture.clock.advance(5_000);
+      expect(await catalogue().purgedAt('d')).toBe(purgedAt);
+      expect(await catalogue().create('d', { title: 'Again', content: bytes(2) })).toBeNull();
+      expect(await catalogue().info('d')).toBeNull();
+      expect(await catalogue().restore('d')).toBe(false);
+      expect(await catalogue().purgedAt('never-existed')).toBeNull();
+      // Deleting a name with no document behind it does not mark it purged.
+      expect(await catalogue().delete('never-existed')).toBe(false);
+      expect(await catalogue().purgedAt('never-existed')).toBeNull();
+    });
   });
 }

@@ -8,16 +8,18 @@ import {
   schemaOf,
   terminateConnections,
 } from '../../helpers/postgres.ts';
+import { SCHEMA_VERSION } from '../../../server/storage/postgres/migrations.ts';
+import { blobStoreContract } from './blobStoreContract.ts';
 import { docCatalogueContract } from './docCatalogueContract.ts';
 import { docLogContract } from './docLogContract.ts';
 import { docTrashContract } from './docTrashContract.ts';
 import { docVersionsContract } from './docVersionsContract.ts';
-import { SCHEMA_VERSION } from '../../../server/storage/postgres/migrations.ts';
 
 docLogContract('PostgreSQL', (clock) => openTestPostgres(clock));
 docCatalogueContract('PostgreSQL', (clock) => openTestPostgres(clock));
 docTrashContract('PostgreSQL', (clock) => openTestPostgres(clock));
 docVersionsContract('PostgreSQL', (clock) => openTestPostgres(clock));
+blobStoreContract('PostgreSQL', (clock) => openTestPostgres(clock));
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
@@ -110,6 +112,20 @@ describe('PostgreSQL storage', () => {
     expect(await runSql(url, 'SELECT version FROM inkwell_schema_migrations ORDER BY version')).toEqual(
       Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })),
     );
+  });
+
+  it('never loses an image another instance references while one instance purges it', async () => {
+    const url = await freshDatabaseUrl();
+    const [a, b] = await Promise.all([open(url), open(url)]);
+    const hash = 'c'.repeat(64);
+    const image = { bytes: bytes(0x89, 0x50, 0x4e, 0x47), type: 'image/png' };
+    for (let round = 0; round < 20; round++) {
+      await a.blobs.put('purged', hash, image);
+      // The purge of one document races the upload of the same bytes to another.
+      await Promise.all([a.blobs.releaseDocument('purged'), b.blobs.put('kept', hash, image)]);
+      expect(await a.blobs.get(hash)).toEqual(image);
+      expect(await b.blobs.releaseDocument('kept')).toBe(1);
+    }
   });
 
   it('refuses a database from a newer version of Inkwell, naming it', async () => {
