@@ -2,6 +2,7 @@
  * Every server setting: its environment variable, default and validation.
  * The README's settings table mirrors this file.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { MIN_SECRET_LENGTH } from '../shared/access.ts';
@@ -52,6 +53,18 @@ const envSchema = z.object({
   MAX_IMAGE_BYTES: integer(1024, 1024 * MiB).default(10 * MiB),
   METRICS: z.enum(['true', 'false']).default('true'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1 to 64 letters, digits, colons, dots, dashes or underscores')
+    .default('inkwell:'),
 });
 
 export interface Config {
@@ -111,6 +124,19 @@ export interface Config {
   metrics: boolean;
   /** A bearer token Prometheus may scrape `/metrics` with when auth is on (besides admin tokens). */
   metricsToken: string | null;
+  /**
+   * Names this process among several: the `X-Inkwell-Instance` response header and its row on
+   * `/admin`. Defaults to host name and process id, unique on one machine and across machines.
+   */
+  instanceId: string;
+  /** Redis shared by the instances (requires `database`); null for a single instance. */
+  redis: RedisConfig | null;
+}
+
+export interface RedisConfig {
+  url: string;
+  /** Every key and channel starts with it, so several deployments can share one Redis. */
+  prefix: string;
 }
 
 export interface DatabaseConfig {
@@ -138,6 +164,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid settings: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    // Redis only rings the doorbell; the instances must share the log it points at.
+    throw new ConfigError('invalid settings: REDIS_URL: requires DATABASE_URL (instances share PostgreSQL)');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -177,5 +207,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxImageBytes: e.MAX_IMAGE_BYTES,
     metrics: e.METRICS === 'true',
     metricsToken: e.METRICS_TOKEN ?? null,
+    instanceId: e.INSTANCE_ID ?? defaultInstanceId(),
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
   };
+}
+
+/** Host name and process id, trimmed to what INSTANCE_ID allows. */
+function defaultInstanceId(): string {
+  const host =
+    os
+      .hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 48) || 'inkwell';
+  return `${host}-${process.pid}`;
 }

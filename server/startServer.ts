@@ -12,7 +12,7 @@ import { mountOpsRoutes } from './http/opsRoutes.ts';
 import { Readiness } from './health/Readiness.ts';
 import { PrometheusMetrics } from './metrics/PrometheusMetrics.ts';
 import { StatsSampler } from './metrics/StatsSampler.ts';
-import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
+import { attachSyncUpgrades, INSTANCE_HEADER } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
 import { mirrorTitles } from './rooms/TitleMirror.ts';
@@ -101,6 +101,11 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
   const transportLogger = logger.child({ component: 'transport' });
   const stats = metrics === null ? null : new StatsSampler(metrics, registry, storage.catalogue);
   const app = new Hono<CallerEnv>();
+  // Behind a balancer, says which instance served a request (docs/SCALING.md).
+  app.use('*', async (c, next) => {
+    await next();
+    c.header(INSTANCE_HEADER, config.instanceId);
+  });
   mountOpsRoutes(app, { metrics, stats, readiness, authorizer, metricsToken: config.metricsToken });
   createApp(
     {
@@ -135,6 +140,7 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     repeatAnswers,
     trustProxy: config.trustProxy,
     perMessageDeflate: config.perMessageDeflate,
+    instanceId: config.instanceId,
     // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
     // does not loop resending them); ws itself answers 1009 only above it.
     maxPayload: config.maxMessageBytes * 2,

@@ -46,6 +46,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_DOC_NAME_BYTES: '100000' })).toThrow(/MAX_DOC_NAME_BYTES/);
   });
 
+  it('names each instance (unique per process unless set) and takes Redis only beside PostgreSQL', () => {
+    expect(loadConfig({}).instanceId).toMatch(new RegExp(`-${process.pid}$`));
+    expect(loadConfig({ INSTANCE_ID: 'web-2' }).instanceId).toBe('web-2');
+    expect(() => loadConfig({ INSTANCE_ID: 'web 2' })).toThrow(/INSTANCE_ID/);
+    expect(loadConfig({}).redis).toBeNull();
+    const database = { DATABASE_URL: 'postgres://app@db/inkwell' };
+    expect(loadConfig({ ...database, REDIS_URL: 'redis://cache:6379' }).redis).toEqual({
+      url: 'redis://cache:6379',
+      prefix: 'inkwell:',
+    });
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(/REDIS_URL: requires DATABASE_URL/);
+    expect(() => loadConfig({ ...database, REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
+  });
+
   it('names every invalid setting in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);
