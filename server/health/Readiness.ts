@@ -70,6 +70,8 @@ export class Readiness {
         record(compacted);
         return compacted;
       },
+      readAfter: (name, afterSeq) => log.readAfter(name, afterSeq),
+      lastSeqs: (names) => log.lastSeqs(names),
       flush: () => log.flush(),
     };
   }

@@ -20,6 +20,23 @@ export interface StoredDocument {
   lastSeq: number;
 }
 
+/** One log entry with its sequence number. */
+export interface LogEntry {
+  seq: number;
+  update: Uint8Array;
+}
+
+/**
+ * What the log holds after a given sequence number (`DocLog.readAfter`): the entries after
+ * it, and the snapshot when a compaction has folded (and deleted) some of those entries.
+ */
+export interface LogTail {
+  /** The snapshot and the last number it covers, when that is past the number asked for. */
+  snapshot: { update: Uint8Array; throughSeq: number } | null;
+  /** Entries after the number asked for (and after the snapshot), oldest first. */
+  entries: LogEntry[];
+}
+
 export interface DocLog {
   /** Snapshot plus newer entries, or null for a document never stored. */
   load(name: string): Promise<StoredDocument | null>;
@@ -38,6 +55,16 @@ export interface DocLog {
    * sequence number up to `throughSeq`. The caller guarantees `snapshot` contains them.
    */
   compact(name: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number): Promise<void>;
+
+  /**
+   * What was committed after `afterSeq` (for an instance that missed some of another's
+   * entries), read atomically: entries a concurrent compaction deleted come back inside the
+   * snapshot. Null for a document never stored.
+   */
+  readAfter(name: string, afterSeq: number): Promise<LogTail | null>;
+
+  /** The newest sequence number given out for each of these documents (absent: never stored). */
+  lastSeqs(names: readonly string[]): Promise<Map<string, number>>;
 
   /** Commits appends still waiting for their group commit. */
   flush(): Promise<void>;

@@ -5,7 +5,7 @@ import { Room, type RoomOptions } from '../../server/rooms/Room.ts';
 import { Role, type Access } from '../../shared/access.ts';
 import type { RoomConnection } from '../../server/rooms/RoomConnection.ts';
 import type { RoomSocket } from '../../server/rooms/RoomSocket.ts';
-import type { DocLog, StoredDocument } from '../../server/storage/DocLog.ts';
+import type { DocLog, LogTail, StoredDocument } from '../../server/storage/DocLog.ts';
 import { createMemoryStorage } from '../../server/storage/memory/createMemoryStorage.ts';
 import type { Storage } from '../../server/storage/Storage.ts';
 
@@ -108,6 +108,14 @@ export class GatedLog implements DocLog {
 
   compact(name: string, snapshot: Uint8Array, stateVector: Uint8Array, throughSeq: number): Promise<void> {
     return this.inner.compact(name, snapshot, stateVector, throughSeq);
+  }
+
+  readAfter(name: string, afterSeq: number): Promise<LogTail | null> {
+    return this.inner.readAfter(name, afterSeq);
+  }
+
+  lastSeqs(names: readonly string[]): Promise<Map<string, number>> {
+    return this.inner.lastSeqs(names);
   }
 
   flush(): Promise<void> {

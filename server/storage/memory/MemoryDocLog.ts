@@ -1,4 +1,4 @@
-import type { DocLog, StoredDocument } from '../DocLog.ts';
+import type { DocLog, LogTail, StoredDocument } from '../DocLog.ts';
 import type { Clock } from '../Storage.ts';
 import type { MemoryTables } from './MemoryTables.ts';
 
@@ -39,7 +39,31 @@ export class MemoryDocLog implements DocLog {
     if (doc === undefined) return;
     doc.snapshot = snapshot.slice();
     doc.stateVector = stateVector.slice();
+    doc.snapshotThroughSeq = Math.max(doc.snapshotThroughSeq, throughSeq);
     doc.log = doc.log.filter((entry) => entry.seq > throughSeq);
+  }
+
+  async readAfter(name: string, afterSeq: number): Promise<LogTail | null> {
+    this.tables.assertOpen();
+    const doc = this.tables.documents.get(name);
+    if (doc === undefined) return null;
+    const folded = doc.snapshot !== null && doc.snapshotThroughSeq > afterSeq;
+    return {
+      snapshot: folded ? { update: doc.snapshot!.slice(), throughSeq: doc.snapshotThroughSeq } : null,
+      entries: doc.log
+        .filter((entry) => entry.seq > afterSeq)
+        .map((entry) => ({ seq: entry.seq, update: entry.update.slice() })),
+    };
+  }
+
+  async lastSeqs(names: readonly string[]): Promise<Map<string, number>> {
+    this.tables.assertOpen();
+    const seqs = new Map<string, number>();
+    for (const name of names) {
+      const doc = this.tables.documents.get(name);
+      if (doc !== undefined) seqs.set(name, doc.lastSeq);
+    }
+    return seqs;
   }
 
   async flush(): Promise<void> {}

@@ -9,6 +9,8 @@ interface MemoryDocument {
   stateVector: Uint8Array | null;
   /** The newest sequence number given out for this document, kept past compaction. */
   lastSeq: number;
+  /** The last sequence number the snapshot covers (0 without one). */
+  snapshotThroughSeq: number;
   log: { seq: number; update: Uint8Array }[];
 }
 
@@ -35,6 +37,7 @@ export class MemoryTables {
       snapshot: null,
       stateVector: null,
       lastSeq: 0,
+      snapshotThroughSeq: 0,
       log: [],
     };
     this.documents.set(name, doc);

@@ -1,6 +1,6 @@
 import type { Pool, QueryConfig } from 'pg';
 import type { Logger } from '../../logger.ts';
-import type { DocLog, StoredDocument } from '../DocLog.ts';
+import type { DocLog, LogTail, StoredDocument } from '../DocLog.ts';
 import { StorageClosedError } from '../errors.ts';
 import type { Clock } from '../Storage.ts';
 
@@ -55,6 +55,27 @@ const LOAD: Omit<QueryConfig, 'values'> = {
     SELECT 1, u.seq, u.data, NULL FROM updates u
     WHERE u.doc = $1 AND u.seq > coalesce((SELECT through_seq FROM snapshots WHERE name = $1), 0)
     ORDER BY part, seq`,
+};
+
+/**
+ * What another instance missed: the entries after a number, and the snapshot when it covers
+ * more than that number (a compaction deleted entries in between). One statement, so one
+ * MVCC snapshot: a concurrent compaction is seen either wholly or not at all.
+ */
+const READ_AFTER: Omit<QueryConfig, 'values'> = {
+  name: 'inkwell_read_after',
+  text: `
+    SELECT 0 AS part, coalesce(s.through_seq, 0) AS seq,
+      CASE WHEN s.through_seq > $2::bigint THEN s.snapshot END AS data
+    FROM documents d LEFT JOIN snapshots s ON s.name = d.name WHERE d.name = $1
+    UNION ALL
+    SELECT 1, u.seq, u.data FROM updates u WHERE u.doc = $1 AND u.seq > $2::bigint
+    ORDER BY part, seq`,
+};
+
+const LAST_SEQS: Omit<QueryConfig, 'values'> = {
+  name: 'inkwell_last_seqs',
+  text: 'SELECT name, last_seq FROM documents WHERE name = ANY($1::text[])',
 };
 
 /**
@@ -132,6 +153,32 @@ export class PostgresLog implements DocLog {
       updates: entries.map((entry) => new Uint8Array(entry.data!)),
       lastSeq: entries.at(-1)?.seq ?? head.seq,
     };
+  }
+
+  async readAfter(name: string, afterSeq: number): Promise<LogTail | null> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<{ part: number; seq: number; data: Buffer | null }>({
+      ...READ_AFTER,
+      values: [name, afterSeq],
+    });
+    const [head, ...entries] = rows;
+    if (head === undefined || head.part !== 0) return null;
+    return {
+      snapshot: head.data === null ? null : { update: new Uint8Array(head.data), throughSeq: head.seq },
+      entries: entries
+        .filter((entry) => entry.seq > head.seq || head.data === null)
+        .map((entry) => ({ seq: entry.seq, update: new Uint8Array(entry.data!) })),
+    };
+  }
+
+  async lastSeqs(names: readonly string[]): Promise<Map<string, number>> {
+    this.assertOpen();
+    if (names.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ name: string; last_seq: number }>({
+      ...LAST_SEQS,
+      values: [names],
+    });
+    return new Map(rows.map((row) => [row.name, row.last_seq]));
   }
 
   append(name: string, update: Uint8Array): Promise<number> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../logger.ts';
-import type { DocLog, StoredDocument } from '../DocLog.ts';
+import type { DocLog, LogTail, StoredDocument } from '../DocLog.ts';
 import type { Clock } from '../Storage.ts';
 
 interface PendingAppend {
@@ -45,6 +45,8 @@ export class SqliteDocLog implements DocLog {
     { snapshot: Buffer | null; state_vector: Buffer | null; through_seq: number | null }
   >;
   private readonly selectUpdates: Database.Statement<[string], { seq: number; data: Buffer }>;
+  private readonly selectUpdatesAfter: Database.Statement<[string, number], { seq: number; data: Buffer }>;
+  private readonly selectLastSeq: Database.Statement<{ name: string }, number | null>;
   private readonly deleteUpdatesThrough: Database.Statement<[string, number]>;
   private readonly sumLogBytes: Database.Statement<[string], { bytes: number | null }>;
   private readonly writeSnapshot: Database.Statement<[string, Uint8Array, Uint8Array, number]>;
@@ -80,6 +82,16 @@ export class SqliteDocLog implements DocLog {
       SELECT s.snapshot, s.state_vector, s.through_seq FROM documents d LEFT JOIN snapshots s ON s.name = d.name
       WHERE d.name = ?`);
     this.selectUpdates = db.prepare('SELECT seq, data FROM updates WHERE doc = ? ORDER BY seq');
+    this.selectUpdatesAfter = db.prepare(
+      'SELECT seq, data FROM updates WHERE doc = ? AND seq > ? ORDER BY seq',
+    );
+    this.selectLastSeq = db
+      .prepare(
+        `SELECT COALESCE((SELECT MAX(seq) FROM updates WHERE doc = @name),
+           (SELECT through_seq FROM snapshots WHERE name = @name), 0)
+         FROM documents WHERE name = @name`,
+      )
+      .pluck() as Database.Statement<{ name: string }, number | null>;
     this.deleteUpdatesThrough = db.prepare('DELETE FROM updates WHERE doc = ? AND seq <= ?');
     this.sumLogBytes = db.prepare('SELECT SUM(LENGTH(data)) AS bytes FROM updates WHERE doc = ?');
     this.writeSnapshot = db.prepare(`
@@ -141,6 +153,33 @@ export class SqliteDocLog implements DocLog {
       updates: rows.map((r) => new Uint8Array(r.data)),
       lastSeq: rows.at(-1)?.seq ?? row.through_seq ?? 0,
     };
+  }
+
+  async readAfter(name: string, afterSeq: number): Promise<LogTail | null> {
+    this.assertOpen();
+    this.commitPending();
+    // Synchronous reads: no compaction can commit between them.
+    const row = this.selectSnapshot.get(name);
+    if (row === undefined) return null;
+    const through = row.through_seq ?? 0;
+    const folded = row.snapshot !== null && through > afterSeq;
+    return {
+      snapshot: folded ? { update: new Uint8Array(row.snapshot!), throughSeq: through } : null,
+      entries: this.selectUpdatesAfter
+        .all(name, Math.max(afterSeq, folded ? through : 0))
+        .map((r) => ({ seq: r.seq, update: new Uint8Array(r.data) })),
+    };
+  }
+
+  async lastSeqs(names: readonly string[]): Promise<Map<string, number>> {
+    this.assertOpen();
+    this.commitPending();
+    const seqs = new Map<string, number>();
+    for (const name of names) {
+      const seq = this.selectLastSeq.get({ name });
+      if (seq !== undefined && seq !== null) seqs.set(name, seq);
+    }
+    return seqs;
   }
 
   append(name: string, update: Uint8Array): Promise<number> {

@@ -7,6 +7,8 @@ function failingLog(log: DocLog, failing: { now: boolean }): DocLog {
   return {
     load: (name) => log.load(name),
     flush: () => log.flush(),
+    readAfter: (name, afterSeq) => log.readAfter(name, afterSeq),
+    lastSeqs: (names) => log.lastSeqs(names),
     compact: (...args) => log.compact(...args),
     append: (name, update) =>
       failing.now ? Promise.reject(new Error('disk full')) : log.append(name, update),

@@ -73,6 +73,46 @@ export function docLogContract(label: string, open: OpenStorage): void {
       expect((await log().load('d'))?.updates).toEqual([bytes(2)]);
     });
 
+    it('reads the entries after a number, for an instance that missed them', async () => {
+      for (const n of [1, 2, 3, 4]) await log().append('d', bytes(n));
+      await log().append('other', bytes(9));
+      expect(await log().readAfter('d', 2)).toEqual({
+        snapshot: null,
+        entries: [
+          { seq: 3, update: bytes(3) },
+          { seq: 4, update: bytes(4) },
+        ],
+      });
+      expect(await log().readAfter('d', 4)).toEqual({ snapshot: null, entries: [] });
+      expect(await log().readAfter('nothing-here', 0)).toBeNull();
+    });
+
+    it('hands back the snapshot when compaction deleted some of the entries asked for', async () => {
+      for (const n of [1, 2, 3]) await log().append('d', bytes(n));
+      await log().compact('d', bytes(7, 7), SV, 2);
+      await log().append('d', bytes(4));
+      // Asked after 1: entry 2 is gone, folded into the snapshot, which comes back with it.
+      expect(await log().readAfter('d', 1)).toEqual({
+        snapshot: { update: bytes(7, 7), throughSeq: 2 },
+        entries: [
+          { seq: 3, update: bytes(3) },
+          { seq: 4, update: bytes(4) },
+        ],
+      });
+      // Asked after what the snapshot covers: the entries alone.
+      expect((await log().readAfter('d', 2))?.snapshot).toBeNull();
+    });
+
+    it('tells the newest number of each document asked about, compacted or not', async () => {
+      await log().append('a', bytes(1));
+      await log().append('a', bytes(2));
+      const b = await log().append('b', bytes(3));
+      await log().compact('b', bytes(3), SV, b);
+      const seqs = await log().lastSeqs(['a', 'b', 'nothing-here']);
+      expect(Object.fromEntries(seqs)).toEqual({ a: 2, b: 1 });
+      expect((await log().lastSeqs([])).size).toBe(0);
+    });
+
     it('does not let callers mutate stored bytes', async () => {
       const update = bytes(1, 2, 3);
       await log().append('d', update);
