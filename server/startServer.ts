@@ -12,6 +12,7 @@ import { mountOpsRoutes } from './http/opsRoutes.ts';
 import { Readiness } from './health/Readiness.ts';
 import { PrometheusMetrics } from './metrics/PrometheusMetrics.ts';
 import { StatsSampler } from './metrics/StatsSampler.ts';
+import { RedisFleetChannel } from './fleet/RedisFleetChannel.ts';
 import { attachSyncUpgrades, INSTANCE_HEADER } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
@@ -99,7 +100,18 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
 
   const httpLogger = logger.child({ component: 'http' });
   const transportLogger = logger.child({ component: 'transport' });
-  const stats = metrics === null ? null : new StatsSampler(metrics, registry, storage.catalogue);
+  const fleetChannel =
+    config.redis === null || metrics === null
+      ? null
+      : new RedisFleetChannel(config.redis, logger.child({ component: 'fleet' }));
+  const stats =
+    metrics === null
+      ? null
+      : new StatsSampler(metrics, registry, storage.catalogue, {
+          instanceId: config.instanceId,
+          readiness,
+          channel: fleetChannel,
+        });
   const app = new Hono<CallerEnv>();
   // Behind a balancer, says which instance served a request (docs/SCALING.md).
   app.use('*', async (c, next) => {
@@ -179,6 +191,7 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
       heartbeat.stop();
       lifecycle.stop();
       stats?.stop();
+      await fleetChannel?.close();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       await storage.close();
       for (const client of wss.clients) client.terminate();

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { STATS_PATH, type StatsSample } from '../../shared/stats.ts';
+import { fleetChannelName } from '../../server/fleet/RedisFleetChannel.ts';
+import { connectClient, type TestClient } from '../helpers/clients.ts';
+import { freshDatabaseUrl } from '../helpers/postgres.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { readEventsUntil } from '../helpers/sse.ts';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+let servers: TestServer[] = [];
+let clients: TestClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients) c.destroy();
+  clients = [];
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+/** Instances on one fresh database and one Redis prefix of their own. */
+async function startInstances(ids: string[]): Promise<TestServer[]> {
+  const url = await freshDatabaseUrl();
+  const prefix = `inkwell-test-${randomBytes(6).toString('hex')}:`;
+  const started = await Promise.all(
+    ids.map((instanceId) =>
+      startTestServer({
+        instanceId,
+        database: { url, poolSize: 4, statementTimeoutMs: 10_000 },
+        redis: { url: REDIS_URL, prefix },
+      }),
+    ),
+  );
+  servers.push(...started);
+  return started;
+}
+
+const connect = (server: TestServer, room: string) => {
+  const c = connectClient(server.syncUrl, room);
+  clients.push(c);
+  return c;
+};
+
+/**
+ * Samples of one instance's dashboard stream, taken from now on (not its replayed history),
+ * until one satisfies `wanted`.
+ */
+async function sampleWhere(
+  server: TestServer,
+  wanted: (sample: StatsSample) => boolean,
+): Promise<StatsSample> {
+  const from = { 'last-event-id': String(Date.now()) };
+  const events = await readEventsUntil(
+    await fetch(`${server.url}${STATS_PATH}`, { headers: from }),
+    (events) => {
+      const last = events.at(-1);
+      return last !== undefined && wanted(JSON.parse(last.data) as StatsSample);
+    },
+  );
+  return JSON.parse(events.at(-1)!.data) as StatsSample;
+}
+
+const ids = (sample: StatsSample) => sample.instances.map((row) => row.id);
+
+describe('one row per live instance on /admin', () => {
+  it("shows every instance's own figures on the dashboard of one, and drops an instance that stops", async () => {
+    const [east, west] = await startInstances(['east', 'west']);
+    const onEast = [connect(east!, 'plans'), connect(east!, 'plans')];
+    const onWest = [connect(west!, 'notes'), connect(west!, 'todo'), connect(west!, 'todo')];
+    await Promise.all([...onEast, ...onWest].map((c) => c.firstSync));
+
+    const both = await sampleWhere(
+      east!,
+      (s) => s.instances.length === 2 && s.instances.every((row) => row.connections > 0),
+    );
+    expect(both.instances).toEqual([
+      expect.objectContaining({ id: 'east', connections: 2, documentsLoaded: 1, ready: true }),
+      expect.objectContaining({ id: 'west', connections: 3, documentsLoaded: 2, ready: true }),
+    ]);
+    expect(both.instances[1]!.rssBytes).toBeGreaterThan(0);
+    // The other instance's dashboard shows the same two.
+    expect(ids(await sampleWhere(west!, (s) => s.instances.length === 2))).toEqual(['east', 'west']);
+
+    await west!.close();
+    servers = [east!];
+    expect(ids(await sampleWhere(east!, (s) => s.instances.length === 1))).toEqual(['east']);
+  });
+
+  it('ignores malformed messages on the channel and keeps showing the real rows', async () => {
+    const [only] = await startInstances(['solo']);
+    const intruder = new Redis(REDIS_URL);
+    try {
+      const channel = fleetChannelName(only!.config.redis!.prefix);
+      await intruder.publish(channel, 'not json');
+      await intruder.publish(channel, JSON.stringify({ id: 'forged', connections: 'many' }));
+      const [sample] = await Promise.all([
+        sampleWhere(only!, (s) => s.instances.length >= 1),
+        intruder.publish(channel, '{"id":'),
+      ]);
+      expect(ids(sample)).toEqual(['solo']);
+    } finally {
+      intruder.disconnect();
+    }
+  });
+});
