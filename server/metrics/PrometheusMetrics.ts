@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CloseCode } from '../../shared/closeCodes.ts';
 import type { Denial } from '../access/authorize.ts';
+import type { ClusterMetrics } from './ClusterMetrics.ts';
 import type { ConnectionMetrics } from './ConnectionMetrics.ts';
 import type { MessageKind } from './messageKinds.ts';
 import type { RoomMetrics, StorageOperation } from './RoomMetrics.ts';
@@ -24,7 +25,7 @@ const COMPACTION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
  * prom-client's own `inc` hashes its labels on every call. Histograms are observed once
  * per update or broadcast, never per socket.
  */
-export class PrometheusMetrics implements RoomMetrics, ConnectionMetrics {
+export class PrometheusMetrics implements RoomMetrics, ConnectionMetrics, ClusterMetrics {
   readonly registry = new Registry();
   readonly tally = new Tally();
   readonly commitDuration: Histogram;
@@ -113,6 +114,23 @@ export class PrometheusMetrics implements RoomMetrics, ConnectionMetrics {
       'operation',
       () => tally.storageErrors.entries(),
     );
+    const scaleOut: [string, string, () => number][] = [
+      [
+        'inkwell_cluster_published_total',
+        'Messages published to other instances',
+        () => tally.clusterPublished,
+      ],
+      [
+        'inkwell_cluster_received_total',
+        'Messages received from other instances',
+        () => tally.clusterReceived,
+      ],
+      ['inkwell_gap_repairs_total', 'Reads of missed entries from the log', () => tally.gapRepairs],
+      ['inkwell_entries_repaired_total', 'Missed entries applied from the log', () => tally.entriesRepaired],
+      ['inkwell_redis_errors_total', 'Failed Redis commands and connection errors', () => tally.redisErrors],
+      ['inkwell_redis_reconnects_total', 'Redis subscription reconnects', () => tally.redisReconnects],
+    ];
+    for (const [name, help, read] of scaleOut) tallied(registers, name, help, null, () => [['', read()]]);
     this.commitDuration = new Histogram({
       name: 'inkwell_commit_duration_seconds',
       help: 'From an update arriving to the log committing it',
@@ -164,6 +182,27 @@ export class PrometheusMetrics implements RoomMetrics, ConnectionMetrics {
     if (ok) this.tally.compactions++;
     else this.tally.compactionFailures++;
     this.compactionDuration.observe(durationMs / 1000);
+  }
+
+  gapRepaired(entries: number): void {
+    this.tally.gapRepairs++;
+    this.tally.entriesRepaired += entries;
+  }
+
+  published(): void {
+    this.tally.clusterPublished++;
+  }
+
+  messageReceived(): void {
+    this.tally.clusterReceived++;
+  }
+
+  redisError(): void {
+    this.tally.redisErrors++;
+  }
+
+  redisReconnected(): void {
+    this.tally.redisReconnects++;
   }
 
   storageFailed(operation: StorageOperation): void {

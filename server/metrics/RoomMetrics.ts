@@ -19,6 +19,8 @@ export interface RoomMetrics {
   updateBroadcast(arrivedAt: number, committedAt: number, broadcastAt: number): void;
   /** A compaction finished (or failed) after `durationMs`. */
   compaction(durationMs: number, ok: boolean): void;
+  /** The room read entries it had missed from the log (scale-out): one repair, `entries` applied. */
+  gapRepaired(entries: number): void;
   /** A storage operation failed (the room logs it with the document). */
   storageFailed(operation: StorageOperation): void;
 }
@@ -33,5 +35,6 @@ export const NO_ROOM_METRICS: RoomMetrics = Object.freeze({
   broadcast: () => {},
   updateBroadcast: () => {},
   compaction: () => {},
+  gapRepaired: () => {},
   storageFailed: () => {},
 });

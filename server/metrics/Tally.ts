@@ -14,6 +14,13 @@ export class Tally {
   slowReaders = 0;
   compactions = 0;
   compactionFailures = 0;
+  /** Scale-out: messages to and from other instances, gaps read back from the log, Redis trouble. */
+  clusterPublished = 0;
+  clusterReceived = 0;
+  gapRepairs = 0;
+  entriesRepaired = 0;
+  redisErrors = 0;
+  redisReconnects = 0;
   /** Keyed by close code; a handful of values (shared/closeCodes.ts). */
   readonly refusedByCode = new Map<string, number>();
   readonly closedByCode = new Map<string, number>();

@@ -40,13 +40,26 @@ function personIn(state: unknown, clientId: number): PresentPerson | null {
  * A room's presence (carets, names): relays every client's awareness updates to the room,
  * remembers which awareness clients each connection announced, and removes them when it
  * leaves, as y-websocket's reference server does.
+ *
+ * With several instances, this instance's clients' changes are also published (coalesced:
+ * the clients changed within one event-loop turn go out as one awareness update, not one
+ * message per caret move), other instances' changes are applied and relayed to this room's
+ * sockets but never published again, and the instance each remote client came from is
+ * remembered so that its presence goes when that instance dies.
  */
 export class AwarenessRelay {
   private readonly awareness: Awareness;
+  /** Awareness clients announced through other instances, by the instance. */
+  private readonly remoteOwner = new Map<number, string>();
+  /** This instance's clients changed in the current turn, published at its end. */
+  private readonly unpublished = new Set<number>();
+  private publishScheduled: NodeJS.Immediate | null = null;
 
   constructor(
     doc: Y.Doc,
     private readonly broadcast: (frame: Uint8Array) => void,
+    /** Null for a lone instance: nothing is collected for publishing. */
+    private readonly publish: ((update: Uint8Array) => void) | null = null,
   ) {
     this.awareness = new Awareness(doc);
     // The server is not a participant: it must not appear in anyone's presence list.
@@ -76,6 +89,28 @@ export class AwarenessRelay {
     connection.socket.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)));
   }
 
+  /** Applies another instance's clients' awareness update; false when it does not decode. */
+  receiveRemote(instance: string, update: Uint8Array): boolean {
+    try {
+      applyAwarenessUpdate(this.awareness, update, { kind: 'remote', instance } satisfies TransactionOrigin);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Publishes the states of this instance's clients (the answer to another instance's query). */
+  publishLocal(): void {
+    const local = [...this.awareness.getStates().keys()].filter((client) => !this.remoteOwner.has(client));
+    if (local.length > 0) this.publish?.(encodeAwarenessUpdate(this.awareness, local));
+  }
+
+  /** Removes the presence of the clients that came through an instance that died. */
+  forgetInstance(instance: string): void {
+    const clients = [...this.remoteOwner].filter(([, owner]) => owner === instance).map(([c]) => c);
+    if (clients.length > 0) removeAwarenessStates(this.awareness, clients, { kind: 'remote', instance });
+  }
+
   /** The people whose awareness names them, each once (several tabs of one person count once). */
   people(): PresentPerson[] {
     const byId = new Map<string, PresentPerson>();
@@ -93,18 +128,42 @@ export class AwarenessRelay {
   }
 
   destroy(): void {
+    if (this.publishScheduled !== null) clearImmediate(this.publishScheduled);
+    this.publishScheduled = null;
     this.awareness.destroy();
   }
 
   private relay({ added, updated, removed }: AwarenessChange, origin: unknown): void {
-    if (isTransactionOrigin(origin) && origin.kind === 'client') {
-      const announced = origin.connection.awarenessClients;
-      for (const client of added) announced.add(client);
-      for (const client of removed) announced.delete(client);
-    }
     // Renewals ("updated" with the same state) are relayed too: they keep every client's
     // view of the others alive, and echoing them to the sender resets its 30 s timer.
     const changed = added.concat(updated, removed);
+    if (isTransactionOrigin(origin) && origin.kind === 'remote') {
+      for (const client of added.concat(updated)) this.remoteOwner.set(client, origin.instance ?? '');
+    } else {
+      if (isTransactionOrigin(origin) && origin.kind === 'client') {
+        const announced = origin.connection.awarenessClients;
+        for (const client of added) announced.add(client);
+        for (const client of removed) announced.delete(client);
+        // A client that moved here from another instance is this instance's now.
+        for (const client of changed) this.remoteOwner.delete(client);
+      }
+      if (this.publish !== null) {
+        // A remote client timing out here (y-protocols' 30 s check) is its instance's business.
+        for (const client of changed) if (!this.remoteOwner.has(client)) this.unpublished.add(client);
+        this.schedulePublish();
+      }
+    }
+    for (const client of removed) this.remoteOwner.delete(client);
     this.broadcast(encodeAwareness(encodeAwarenessUpdate(this.awareness, changed)));
+  }
+
+  private schedulePublish(): void {
+    if (this.publishScheduled !== null || this.unpublished.size === 0) return;
+    this.publishScheduled = setImmediate(() => {
+      this.publishScheduled = null;
+      const clients = [...this.unpublished];
+      this.unpublished.clear();
+      this.publish?.(encodeAwarenessUpdate(this.awareness, clients));
+    });
   }
 }

@@ -52,6 +52,34 @@ export class Compactor {
     while (this.appliedAhead.delete(this.appliedThroughSeq + 1)) this.appliedThroughSeq++;
   }
 
+  /** True when the entry with this number is in the Y.Doc. */
+  has(seq: number): boolean {
+    return seq <= this.appliedThroughSeq || this.appliedAhead.has(seq);
+  }
+
+  /** Every entry up to this number is in the Y.Doc. */
+  get appliedThrough(): number {
+    return this.appliedThroughSeq;
+  }
+
+  /**
+   * The lowest number applied past a missing one, or null when there is no gap: entries up
+   * to it minus one are missing (another instance's, still on the way or lost).
+   */
+  get firstAhead(): number | null {
+    let lowest: number | null = null;
+    for (const seq of this.appliedAhead) if (lowest === null || seq < lowest) lowest = seq;
+    return lowest;
+  }
+
+  /** A snapshot covering every entry through `seq` was applied (a repair from the log). */
+  appliedSnapshotThrough(seq: number): void {
+    if (seq <= this.appliedThroughSeq) return;
+    this.appliedThroughSeq = seq;
+    for (const ahead of this.appliedAhead) if (ahead <= seq) this.appliedAhead.delete(ahead);
+    while (this.appliedAhead.delete(this.appliedThroughSeq + 1)) this.appliedThroughSeq++;
+  }
+
   /** Starts a compaction when the log has grown long enough. */
   compactIfDue(): void {
     if (this.logLength >= this.options.compactAfterUpdates) void this.compact();

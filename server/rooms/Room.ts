@@ -6,6 +6,7 @@ import {
   encodeSyncUpdate,
   ProtocolError,
 } from '../../shared/protocol.ts';
+import { SINGLE_INSTANCE_BUS, type DocumentBus, type DocumentChannel } from '../cluster/DocumentBus.ts';
 import type { Logger } from '../logger.ts';
 import type { MessageKind } from '../metrics/messageKinds.ts';
 import { NO_ROOM_METRICS, type RoomMetrics } from '../metrics/RoomMetrics.ts';
@@ -15,6 +16,7 @@ import { Compactor } from './Compactor.ts';
 import { isTransactionOrigin } from './origins.ts';
 import { Role, type Access } from '../../shared/access.ts';
 import { RoomConnection } from './RoomConnection.ts';
+import { RemoteEntries } from './RemoteEntries.ts';
 import { RoomDocument } from './RoomDocument.ts';
 import type { RoomObserverFactory } from './RoomObserver.ts';
 import type { RoomSocket } from './RoomSocket.ts';
@@ -33,7 +35,14 @@ export interface RoomOptions {
   observers?: readonly RoomObserverFactory[];
   /** Where the room reports what it does (nothing by default). */
   metrics?: RoomMetrics;
+  /** The other instances (none by default). */
+  bus?: DocumentBus;
+  /** How long a gap in the sequence numbers may stay open before the log is read. */
+  gapRepairDelayMs?: number;
 }
+
+/** Long enough for a message from another instance to overtake (see RemoteEntries). */
+const DEFAULT_GAP_REPAIR_DELAY_MS = 250;
 
 /** Sent (once) to a read-only connection that sends an update (clients see this text). */
 const READ_ONLY_REASON = 'read-only: this session cannot change the document';
@@ -50,15 +59,18 @@ export class Room {
   private readonly awareness: AwarenessRelay;
   private readonly updates: UpdatePipeline;
   private readonly compactor: Compactor;
+  private readonly remote: RemoteEntries;
+  private readonly channel: DocumentChannel;
   private readonly connections = new Set<RoomConnection>();
   private readonly metrics: RoomMetrics;
   private destroyed = false;
   /** Frames received since the room loaded (the dashboard's per-document rate). */
   private received = 0;
 
-  private constructor(options: RoomOptions, stored: StoredDocument | null) {
+  private constructor(options: RoomOptions, stored: StoredDocument | null, channel: DocumentChannel) {
     const { name, log, logger } = options;
     this.name = name;
+    this.channel = channel;
     this.logger = logger;
     this.metrics = options.metrics ?? NO_ROOM_METRICS;
     const observers = (options.observers ?? []).map((observe) => observe(name));
@@ -67,7 +79,12 @@ export class Room {
     this.document = new RoomDocument(doc, stored, name, logger, (loaded) => {
       for (const observer of observers) observer.loaded(loaded);
     });
-    this.awareness = new AwarenessRelay(doc, (frame) => this.broadcast('awareness', frame));
+    const clustered = options.bus?.clustered ?? false;
+    this.awareness = new AwarenessRelay(
+      doc,
+      (frame) => this.broadcast('awareness', frame),
+      clustered ? (update) => channel.publishAwareness(update) : null,
+    );
     const quota = SizeQuota.forStored(options.maxDocumentBytes, stored);
     const { document } = this;
     this.compactor = new Compactor(
@@ -82,6 +99,16 @@ export class Room {
       },
       stored,
     );
+    this.remote = new RemoteEntries({
+      name,
+      log,
+      logger,
+      document,
+      compactor: this.compactor,
+      quota,
+      metrics: this.metrics,
+      gapRepairDelayMs: options.gapRepairDelayMs ?? DEFAULT_GAP_REPAIR_DELAY_MS,
+    });
     this.updates = new UpdatePipeline({
       name,
       log,
@@ -91,13 +118,49 @@ export class Room {
       compactor: this.compactor,
       observers,
       metrics: this.metrics,
+      channel,
+      remote: this.remote,
       reject: (connection, code, reason) => this.reject(connection, code, reason),
     });
   }
 
-  /** Loads a document from the log (see RoomDocument for when its Y.Doc is decoded). */
+  /**
+   * Loads a document from the log (see RoomDocument for when its Y.Doc is decoded). With
+   * several instances, the document's channel is joined first and what arrives during the
+   * load is kept and applied after it (entries the load already read are skipped by number),
+   * so nothing committed elsewhere falls between the load and the subscription.
+   */
   static async load(options: RoomOptions): Promise<Room> {
-    const room = new Room(options, await options.log.load(options.name));
+    const bus = options.bus ?? SINGLE_INSTANCE_BUS;
+    let room: Room | null = null;
+    const early: ((room: Room) => void)[] = [];
+    const deliver = (handle: (room: Room) => void) => {
+      if (room === null) early.push(handle);
+      else if (!room.destroyed) handle(room);
+    };
+    const channel = await bus.join(options.name, {
+      entries: (_from, entries) => deliver((r) => r.remote.receive(entries)),
+      awareness: (from, update) =>
+        deliver((r) => {
+          if (!r.awareness.receiveRemote(from, update))
+            r.logger.warn(
+              { doc: r.name, from },
+              'dropped an undecodable awareness update from another instance',
+            );
+        }),
+      awarenessQuery: () => deliver((r) => r.awareness.publishLocal()),
+    });
+    let stored: StoredDocument | null;
+    try {
+      stored = await options.log.load(options.name);
+    } catch (error) {
+      channel.leave();
+      throw error;
+    }
+    room = new Room(options, stored, channel);
+    for (const handle of early) handle(room);
+    // The others' clients' presence, for this instance's first joiner.
+    channel.queryAwareness();
     room.compactor.compactIfDue();
     return room;
   }
@@ -203,9 +266,34 @@ export class Room {
     await this.compactor.compactIfAny();
   }
 
+  /**
+   * Reads the entries this room lacks from the log (after a Redis reconnect, or when the
+   * periodic check says the log has more). Resolves once they are applied.
+   */
+  catchUp(): Promise<void> {
+    return this.remote.repair();
+  }
+
+  /** The periodic check's answer: the log's newest number for this document. */
+  checkLatest(latest: number): void {
+    this.remote.checkLatest(latest);
+  }
+
+  /** Every entry up to this number is in the room's Y.Doc. */
+  get appliedThrough(): number {
+    return this.compactor.appliedThrough;
+  }
+
+  /** Removes the presence of the clients connected through an instance that died. */
+  forgetInstance(instanceId: string): void {
+    this.awareness.forgetInstance(instanceId);
+  }
+
   /** Releases the document's memory. The room must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
+    this.channel.leave();
+    this.remote.stop();
     this.connections.clear();
     this.awareness.destroy();
     this.document.destroy();

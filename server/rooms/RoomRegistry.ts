@@ -1,3 +1,4 @@
+import { SINGLE_INSTANCE_BUS, type DocumentBus } from '../cluster/DocumentBus.ts';
 import type { Logger } from '../logger.ts';
 import type { PresentPerson } from './AwarenessRelay.ts';
 import { DocumentDeletedError } from './DocumentDeletedError.ts';
@@ -19,7 +20,22 @@ interface RoomRegistryOptions {
   /** True when the document is in the trash: joins are refused (DocumentDeletedError). */
   isDeleted?: (name: string) => Promise<boolean>;
   metrics?: RoomMetrics;
+  /** The other instances (none by default). */
+  bus?: DocumentBus;
+  /**
+   * With several instances, how often the log's newest numbers of the loaded documents are
+   * compared with what each room holds (one query for all of them).
+   */
+  logCheckIntervalMs?: number;
+  gapRepairDelayMs?: number;
 }
+
+/**
+ * A lost message with nothing after it would reveal no gap; this check finds it. Cheap (one
+ * indexed query per instance per period, for every loaded document at once), and it keeps
+ * instances converging, more slowly, while Redis is away altogether.
+ */
+const DEFAULT_LOG_CHECK_INTERVAL_MS = 2000;
 
 /**
  * Loads, shares and unloads rooms.
@@ -38,8 +54,26 @@ export class RoomRegistry {
   private readonly options: RoomRegistryOptions;
   private readonly onLeave = (connection: RoomConnection) => this.leave(connection);
 
+  private readonly logCheck: NodeJS.Timeout | null = null;
+  private checking = false;
+
   constructor(options: RoomRegistryOptions) {
     this.options = options;
+    const bus = options.bus ?? SINGLE_INSTANCE_BUS;
+    if (!bus.clustered) return;
+    bus.watch({
+      resync: () => {
+        for (const room of this.loaded.values()) void room.catchUp();
+      },
+      instanceGone: (instanceId) => {
+        for (const room of this.loaded.values()) room.forgetInstance(instanceId);
+      },
+    });
+    this.logCheck = setInterval(
+      () => void this.checkLogs(),
+      options.logCheckIntervalMs ?? DEFAULT_LOG_CHECK_INTERVAL_MS,
+    );
+    this.logCheck.unref();
   }
 
   /** Number of documents in memory. */
@@ -87,6 +121,7 @@ export class RoomRegistry {
 
   /** Closes every connection, flushes every room and empties the registry. */
   async closeAll(code: number, reason: string): Promise<void> {
+    if (this.logCheck !== null) clearInterval(this.logCheck);
     await Promise.allSettled(this.loads.values());
     const rooms = [...this.loaded.values()];
     for (const room of rooms) room.closeConnections(code, reason);
@@ -112,7 +147,8 @@ export class RoomRegistry {
   private load(name: string): Promise<Room> {
     let load = this.loads.get(name);
     if (load === undefined) {
-      const { log, logger, compactAfterUpdates, maxDocumentBytes, observers } = this.options;
+      const { log, logger, compactAfterUpdates, maxDocumentBytes, observers, bus, gapRepairDelayMs } =
+        this.options;
       const metrics = this.options.metrics ?? NO_ROOM_METRICS;
       load = Room.load({
         name,
@@ -122,6 +158,8 @@ export class RoomRegistry {
         maxDocumentBytes,
         observers,
         metrics,
+        bus,
+        gapRepairDelayMs,
       });
       this.loads.set(name, load);
       load.then(
@@ -134,6 +172,20 @@ export class RoomRegistry {
       );
     }
     return load;
+  }
+
+  /** Tells every loaded room the log's newest number for its document (see RemoteEntries). */
+  private async checkLogs(): Promise<void> {
+    if (this.checking || this.loaded.size === 0) return;
+    this.checking = true;
+    try {
+      const latest = await this.options.log.lastSeqs([...this.loaded.keys()]);
+      for (const [name, seq] of latest) this.loaded.get(name)?.checkLatest(seq);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not check the log for missed entries');
+    } finally {
+      this.checking = false;
+    }
   }
 
   private leave(connection: RoomConnection): void {

@@ -37,6 +37,11 @@ export class SizeQuota {
     this.storedLogBytes += bytes;
   }
 
+  /** Another instance committed an update to this document: it is part of the log too. */
+  storedElsewhere(bytes: number): void {
+    this.storedLogBytes += bytes;
+  }
+
   /** A reserved update failed to commit. */
   released(bytes: number): void {
     this.inflightBytes -= bytes;

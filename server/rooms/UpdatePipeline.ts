@@ -3,10 +3,12 @@ import { CloseCode } from '../../shared/closeCodes.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog } from '../storage/DocLog.ts';
+import type { DocumentChannel } from '../cluster/DocumentBus.ts';
 import type { Compactor } from './Compactor.ts';
 import { COMMITTED_ORIGIN } from './origins.ts';
 import type { RoomConnection } from './RoomConnection.ts';
 import type { RoomDocument } from './RoomDocument.ts';
+import type { RemoteEntries } from './RemoteEntries.ts';
 import type { RoomObserver } from './RoomObserver.ts';
 import type { SizeQuota } from './SizeQuota.ts';
 
@@ -19,6 +21,10 @@ interface UpdatePipelineOptions {
   compactor: Compactor;
   observers: readonly RoomObserver[];
   metrics: RoomMetrics;
+  /** The document's channel to the other instances (a no-op one for a lone instance). */
+  channel: DocumentChannel;
+  /** Other instances' entries: told when this room's own commit skips numbers. */
+  remote: RemoteEntries;
   /** Closes a connection that sent something unusable. */
   reject(connection: RoomConnection, code: number, reason: string): void;
 }
@@ -43,8 +49,8 @@ const isEmptyUpdate = (decoded: ReturnType<typeof Y.decodeUpdate>) =>
  * So the Y.Doc never holds anything the log lacks, and nothing any client receives (a
  * broadcast, a step 2, the cached full state) can be lost by a crash.
  *
- * Updates another instance committed (origin `remote`, scale-out) would join at the apply
- * step: applied and broadcast, but neither appended nor counted as this room's log.
+ * Once applied, each commit batch is published to the other instances (one message per
+ * batch); what they commit arrives through `RemoteEntries` instead of this pipeline.
  */
 export class UpdatePipeline {
   /** Appends not yet settled; `settle` waits for them. */
@@ -107,7 +113,7 @@ export class UpdatePipeline {
    */
   private applyCommitted(): void {
     const batch = this.committed;
-    const { document, compactor, observers, logger, name, reject, metrics } = this.options;
+    const { document, compactor, observers, logger, name, reject, metrics, channel, remote } = this.options;
     if (batch.length === 0 || document.isDestroyed) return;
     this.committed = [];
     const doc = document.materialized();
@@ -122,7 +128,11 @@ export class UpdatePipeline {
         }
       }
     }, COMMITTED_ORIGIN);
-    // The transaction's end broadcast the batch (Room.onDocumentUpdate).
+    // The transaction's end broadcast the batch (Room.onDocumentUpdate); now the other
+    // instances hear of it, after the commit like everyone else.
+    channel.publishEntries(batch);
+    // Numbers between the last contiguous one and this batch's belong to other instances.
+    remote.noticeGap();
     const broadcastAt = performance.now();
     for (const { arrivedAt, committedAt } of batch)
       metrics.updateBroadcast(arrivedAt, committedAt, broadcastAt);

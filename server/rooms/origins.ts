@@ -11,10 +11,12 @@ export type TransactionOrigin =
   /** This instance's clients' updates, committed to the log, applied together (UpdatePipeline). */
   | { kind: 'committed' }
   /**
-   * Updates another instance committed to the shared log (scale-out): broadcast to this
-   * room's sockets, never stored again and never re-published. Nothing produces it yet.
+   * What another instance's clients did (scale-out): entries it committed to the shared log
+   * (from the bus or read back from the log), or its clients' awareness changes (with the
+   * instance they came from). Broadcast to this room's sockets, never stored again and
+   * never re-published.
    */
-  | { kind: 'remote' }
+  | { kind: 'remote'; instance: string | null }
   /** An awareness change from a connected client. */
   | { kind: 'client'; connection: RoomConnection }
   /** The server itself (e.g. removing a closed connection's awareness states). */
@@ -22,6 +24,7 @@ export type TransactionOrigin =
 
 export const LOAD_ORIGIN: TransactionOrigin = { kind: 'load' };
 export const SERVER_ORIGIN: TransactionOrigin = { kind: 'server' };
+export const REMOTE_ORIGIN: TransactionOrigin = { kind: 'remote', instance: null };
 export const COMMITTED_ORIGIN: TransactionOrigin = { kind: 'committed' };
 
 export function isTransactionOrigin(value: unknown): value is TransactionOrigin {
