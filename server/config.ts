@@ -44,6 +44,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_PREFIX: z.string().min(1).max(200).default('inkwell:'),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5000),
   // At least 128: every name valid before issue 15 (128 ASCII characters) stays valid.
@@ -57,14 +62,6 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
     .optional(),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
-  REDIS_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1 to 64 letters, digits, colons, dots, dashes or underscores')
-    .default('inkwell:'),
 });
 
 export interface Config {
@@ -108,6 +105,8 @@ export interface Config {
   maxBufferedBytes: number;
   /** PostgreSQL instead of the SQLite file in `dataDir`; null for SQLite. */
   database: DatabaseConfig | null;
+  /** Several instances over Redis (fan-out); null for a lone instance. Requires `database`. */
+  redis: RedisConfig | null;
   /** Longest document name, in UTF-8 bytes; longer ones are refused (4400, or 400 by the API). */
   maxDocNameBytes: number;
   /**
@@ -129,14 +128,6 @@ export interface Config {
    * `/admin`. Defaults to host name and process id, unique on one machine and across machines.
    */
   instanceId: string;
-  /** Redis shared by the instances (requires `database`); null for a single instance. */
-  redis: RedisConfig | null;
-}
-
-export interface RedisConfig {
-  url: string;
-  /** Every key and channel starts with it, so several deployments can share one Redis. */
-  prefix: string;
 }
 
 export interface DatabaseConfig {
@@ -146,9 +137,23 @@ export interface DatabaseConfig {
   statementTimeoutMs: number;
 }
 
+export interface RedisConfig {
+  url: string;
+  /** Namespaces every channel and key, so that deployments can share one Redis. */
+  prefix: string;
+}
+
 /** Thrown with a message naming every invalid variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+
+  /** The process's exit status: 2 for a malformed value, 1 for settings that cannot work together. */
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
+    super(message);
+  }
 }
 
 /** Reads settings from environment variables (unset or empty means the default). */
@@ -165,8 +170,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.REDIS_URL && !e.DATABASE_URL) {
-    // Redis only rings the doorbell; the instances must share the log it points at.
-    throw new ConfigError('invalid settings: REDIS_URL: requires DATABASE_URL (instances share PostgreSQL)');
+    // Each instance would keep its own SQLite file: Redis would carry edits that no other
+    // instance could ever load or repair from.
+    throw new ConfigError(
+      'REDIS_URL needs DATABASE_URL: instances share documents through PostgreSQL, Redis only tells them about changes',
+      1,
+    );
   }
   return {
     port: e.PORT,
@@ -201,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
         }
       : null,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     maxDocNameBytes: e.MAX_DOC_NAME_BYTES,
     repeatRefusalWindowMs: e.REPEAT_REFUSAL_WINDOW_MS,
     trashRetentionDays: e.TRASH_RETENTION_DAYS,
@@ -208,7 +218,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: e.METRICS === 'true',
     metricsToken: e.METRICS_TOKEN ?? null,
     instanceId: e.INSTANCE_ID ?? defaultInstanceId(),
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
   };
 }
 

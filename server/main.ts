@@ -13,7 +13,7 @@ try {
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`inkwell: ${error.message}\n`);
-  process.exit(2);
+  process.exit(error.exitCode);
 }
 
 const logger = createLogger(config.logLevel);

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { CloseCode } from '../shared/closeCodes.ts';
+import type { LiveInstance } from './cluster/InstanceLiveness.ts';
+import { RedisDocumentBus } from './cluster/RedisDocumentBus.ts';
 import type { Config } from './config.ts';
 import { DocumentLifecycle } from './documents/DocumentLifecycle.ts';
 import { createApp } from './http/app.ts';
@@ -34,6 +36,8 @@ export interface RunningServer {
   readonly registry: RoomRegistry;
   /** Null with METRICS=false. */
   readonly metrics: PrometheusMetrics | null;
+  /** With REDIS_URL: this instance's id and the instances alive now (from their liveness keys). */
+  readonly cluster: { readonly instanceId: string; liveInstances(): Promise<LiveInstance[]> } | null;
   /**
    * Graceful stop: refuse new work, close sockets with 1012 (clients retry), flush every
    * room, close the storage. Idempotent.
@@ -61,11 +65,6 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
   storage ??= await openStorage(config, logger);
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const readiness = new Readiness({
-    isShuttingDown,
-    catalogue: storage.catalogue,
-    probe: storage.probe?.bind(storage),
-  });
   // The gauges read the registry (declared below) at scrape time.
   const metrics: PrometheusMetrics | null = config.metrics
     ? new PrometheusMetrics({
@@ -73,9 +72,29 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
         documentsLoaded: () => registry.loadedCount,
       })
     : null;
+  const bus =
+    config.redis === null
+      ? null
+      : new RedisDocumentBus({
+          ...config.redis,
+          logger: logger.child({ component: 'cluster' }),
+          metrics: metrics ?? undefined,
+        });
+  // Redis away at start is no reason to refuse edits (the database is the truth): the
+  // instance starts unready and connects when Redis is back.
+  if (bus !== null && !(await bus.start())) {
+    logger.warn({ reason: bus.unreachable() }, 'redis unreachable at start; starting unready and retrying');
+  }
+  const readiness = new Readiness({
+    isShuttingDown,
+    catalogue: storage.catalogue,
+    probe: storage.probe?.bind(storage),
+    redisUnreachable: bus === null ? undefined : () => bus.unreachable(),
+  });
   const registry: RoomRegistry = new RoomRegistry({
     log: readiness.watch(storage.log),
     metrics: metrics ?? undefined,
+    bus: bus ?? undefined,
     logger: logger.child({ component: 'rooms' }),
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
@@ -193,6 +212,8 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
       stats?.stop();
       await fleetChannel?.close();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
+      // After the last commits were published: unsubscribe, drop the liveness key, quit.
+      await bus?.close();
       await storage.close();
       for (const client of wss.clients) client.terminate();
       repeatAnswers.dropAll();
@@ -202,5 +223,5 @@ export async function startServer(config: Config, logger: Logger, storage?: Stor
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, registry, metrics, close };
+  return { url: `http://${host}:${port}`, port, registry, metrics, cluster: bus, close };
 }

@@ -6,6 +6,7 @@ import type { DocLog } from '../storage/DocLog.ts';
 export const NotReadyReason = {
   ShuttingDown: 'shutting-down',
   StorageFailing: 'storage-failing',
+  RedisUnreachable: 'redis-unreachable',
 } as const;
 export type NotReadyReason = (typeof NotReadyReason)[keyof typeof NotReadyReason];
 
@@ -29,6 +30,8 @@ interface ReadinessDeps {
   catalogue: Pick<DocCatalogue, 'info'>;
   /** A networked store's own probe (PostgreSQL); without it, a catalogue read is the probe. */
   probe?: () => Promise<StorageHealth>;
+  /** With several instances: null while Redis answers, else why not. */
+  redisUnreachable?: () => string | null;
 }
 
 /**
@@ -88,6 +91,10 @@ export class Readiness {
         detail: `last write failed: ${failure.message}`,
       };
     }
+    // Edits still reach the database, but other instances' clients would see them only
+    // through the slower log check: better that new clients go to an instance that has Redis.
+    const redis = this.deps.redisUnreachable?.() ?? null;
+    if (redis !== null) return { ready: false, reason: NotReadyReason.RedisUnreachable, detail: redis };
     const probe = this.deps.probe
       ? await this.deps.probe().then((health) => (health.ok ? null : health.reason))
       : await probeStorage(this.deps.catalogue);

@@ -127,9 +127,12 @@ export class AwarenessRelay {
     if (clients.length > 0) removeAwarenessStates(this.awareness, clients, SERVER_ORIGIN);
   }
 
+  /** Publishes what is pending (a leaver's removal) and releases the awareness. */
   destroy(): void {
-    if (this.publishScheduled !== null) clearImmediate(this.publishScheduled);
-    this.publishScheduled = null;
+    if (this.publishScheduled !== null) {
+      clearImmediate(this.publishScheduled);
+      this.publishPending();
+    }
     this.awareness.destroy();
   }
 
@@ -159,11 +162,13 @@ export class AwarenessRelay {
 
   private schedulePublish(): void {
     if (this.publishScheduled !== null || this.unpublished.size === 0) return;
-    this.publishScheduled = setImmediate(() => {
-      this.publishScheduled = null;
-      const clients = [...this.unpublished];
-      this.unpublished.clear();
-      this.publish?.(encodeAwarenessUpdate(this.awareness, clients));
-    });
+    this.publishScheduled = setImmediate(() => this.publishPending());
+  }
+
+  private publishPending(): void {
+    this.publishScheduled = null;
+    const clients = [...this.unpublished];
+    this.unpublished.clear();
+    if (clients.length > 0) this.publish?.(encodeAwarenessUpdate(this.awareness, clients));
   }
 }

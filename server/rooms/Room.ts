@@ -284,6 +284,11 @@ export class Room {
     return this.compactor.appliedThrough;
   }
 
+  /** Publishes this instance's clients' awareness states to the other instances. */
+  publishPresence(): void {
+    this.awareness.publishLocal();
+  }
+
   /** Removes the presence of the clients connected through an instance that died. */
   forgetInstance(instanceId: string): void {
     this.awareness.forgetInstance(instanceId);
@@ -292,10 +297,12 @@ export class Room {
   /** Releases the document's memory. The room must not be used afterwards. */
   destroy(): void {
     this.destroyed = true;
+    this.connections.clear();
+    // First: the last leaver's presence removal, still waiting for the end of the tick,
+    // must reach the other instances before the channel closes.
+    this.awareness.destroy();
     this.channel.leave();
     this.remote.stop();
-    this.connections.clear();
-    this.awareness.destroy();
     this.document.destroy();
   }
 

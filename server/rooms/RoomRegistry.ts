@@ -63,7 +63,11 @@ export class RoomRegistry {
     if (!bus.clustered) return;
     bus.watch({
       resync: () => {
-        for (const room of this.loaded.values()) void room.catchUp();
+        for (const room of this.loaded.values()) {
+          void room.catchUp();
+          // Redis may have restarted empty, or the others dropped this one's clients meanwhile.
+          room.publishPresence();
+        }
       },
       instanceGone: (instanceId) => {
         for (const room of this.loaded.values()) room.forgetInstance(instanceId);

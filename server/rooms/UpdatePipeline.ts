@@ -81,7 +81,10 @@ export class UpdatePipeline {
     }
     const write = log.append(name, update).then(
       (seq) => {
-        quota.committed(bytes);
+        // A repair from the log may have applied (and counted) this very entry already, when
+        // its read overtook this append's answer.
+        if (this.options.compactor.has(seq)) quota.released(bytes);
+        else quota.committed(bytes);
         this.committed.push({ connection, update, seq, arrivedAt, committedAt: performance.now() });
         // The log settles a whole group commit's appends in one run of microtasks; this one
         // is queued behind them, so it sees the whole batch.

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newPerson } from '../helpers/browser.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { freshDatabaseUrl } from '../helpers/postgres.ts';
+import { freshRedisPrefix, testRedisUrl } from '../helpers/redis.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const ARTIFACTS = 'test-artifacts';
@@ -15,7 +15,7 @@ let clients: TestClient[] = [];
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const url = await freshDatabaseUrl();
-  const redis = { url: 'redis://127.0.0.1:6379', prefix: `inkwell-test-${randomBytes(6).toString('hex')}:` };
+  const redis = { url: testRedisUrl(), prefix: freshRedisPrefix() };
   servers = await Promise.all(
     ['alpha', 'beta'].map((instanceId) =>
       startTestServer({ instanceId, database: { url, poolSize: 4, statementTimeoutMs: 10_000 }, redis }),

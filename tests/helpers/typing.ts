@@ -1,11 +1,12 @@
 import type { TestClient } from './clients.ts';
 
 /**
- * Appends `count` copies of `letter` to the client's text, `perTick` at a time every `everyMs`,
- * as a typist's editor does (each insert its own update). Typing goes on while the client is
- * offline: a Yjs client keeps its edits and sends them when it reconnects.
+ * Types `count` characters at the end, `perTick` per event-loop turn every `everyMs` (by
+ * default a few every 2 ms, as a fast typist's editor does; each insert its own update).
+ * Typing goes on while the client is offline: a Yjs client keeps its edits and sends them
+ * when it reconnects.
  */
-export function typeLetters(
+export function typeInto(
   c: TestClient,
   letter: string,
   count: number,
@@ -24,4 +25,19 @@ export function typeLetters(
       }
     }, everyMs);
   });
+}
+
+/** Sets the client's awareness name, as the web app's presence does. */
+export function setName(c: TestClient, name: string): void {
+  c.provider.awareness.setLocalStateField('user', { name, color: '#336699' });
+}
+
+/** The names in the awareness states a client sees from the others. */
+export function namesSeenBy(c: TestClient): string[] {
+  const names: string[] = [];
+  for (const [clientId, state] of c.provider.awareness.getStates()) {
+    const name = (state as { user?: { name?: unknown } }).user?.name;
+    if (clientId !== c.doc.clientID && typeof name === 'string') names.push(name);
+  }
+  return names;
 }

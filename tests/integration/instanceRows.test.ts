@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STATS_PATH, type StatsSample } from '../../shared/stats.ts';
 import { fleetChannelName } from '../../server/fleet/RedisFleetChannel.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { freshDatabaseUrl } from '../helpers/postgres.ts';
+import { freshRedisPrefix, testRedisUrl } from '../helpers/redis.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { readEventsUntil } from '../helpers/sse.ts';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 let servers: TestServer[] = [];
 let clients: TestClient[] = [];
 
@@ -22,7 +22,7 @@ afterEach(async () => {
 /** Instances on one fresh database and one Redis prefix of their own. */
 async function startInstances(ids: string[]): Promise<TestServer[]> {
   const url = await freshDatabaseUrl();
-  const prefix = `inkwell-test-${randomBytes(6).toString('hex')}:`;
+  const prefix = freshRedisPrefix();
   const started = await Promise.all(
     ids.map((instanceId) =>
       startTestServer({

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -7,8 +6,9 @@ import { useChildServers, type ChildServer } from '../helpers/childServer.ts';
 import { connectClient, waitForConvergence, type TestClient } from '../helpers/clients.ts';
 import { startNginx, type RunningNginx } from '../helpers/nginx.ts';
 import { freshDatabaseUrl, openTestPostgres } from '../helpers/postgres.ts';
+import { freshRedisPrefix, testRedisUrl } from '../helpers/redis.ts';
 import { tempDataDir } from '../helpers/server.ts';
-import { typeLetters } from '../helpers/typing.ts';
+import { typeInto } from '../helpers/typing.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const servers = useChildServers();
@@ -25,13 +25,13 @@ afterEach(async () => {
 /** Three instances on one fresh database and this run's own Redis prefix, behind nginx. */
 async function startCluster() {
   const databaseUrl = await freshDatabaseUrl();
-  const prefix = `inkwell-test-${randomBytes(6).toString('hex')}:`;
+  const prefix = freshRedisPrefix();
   const instances = await Promise.all(
     ['one', 'two', 'three'].map((id) =>
       servers.spawn({
         DATA_DIR: tempDataDir(),
         DATABASE_URL: databaseUrl,
-        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_URL: testRedisUrl(),
         REDIS_PREFIX: prefix,
         INSTANCE_ID: id,
         TRUST_PROXY: 'true',
@@ -131,7 +131,7 @@ describe('nginx (docs/nginx/inkwell.conf) in front of three instances', () => {
 
     // Slow enough that typing goes on across the drain and the reconnect.
     const count = 200;
-    const typing = typists.map((c, i) => typeLetters(c, 'abcd'[i]!, count, { perTick: 1, everyMs: 10 }));
+    const typing = typists.map((c, i) => typeInto(c, 'abcd'[i]!, count, { perTick: 1, everyMs: 10 }));
     await waitFor(() => typists.every((c) => c.text().length >= 40), 'typing to reach every client');
     draining.process.kill('SIGTERM');
     expect((await draining.exited).code).toBe(0);

@@ -5,7 +5,7 @@ import { useChildServers, type ChildServer } from '../helpers/childServer.ts';
 import { covers, waitForConvergence } from '../helpers/clients.ts';
 import { freshDatabaseUrl, runSql, schemaOf, terminateConnections } from '../helpers/postgres.ts';
 import { tempDataDir } from '../helpers/server.ts';
-import { typeLetters } from '../helpers/typing.ts';
+import { typeInto } from '../helpers/typing.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const servers = useChildServers();
@@ -24,7 +24,7 @@ describe('several instances on one PostgreSQL database', () => {
     const onB = [client(b, 'shared'), client(b, 'shared')];
     await Promise.all([...onA, ...onB].map((c) => c.firstSync));
 
-    await Promise.all([typeLetters(onA[0]!, 'a', 150), typeLetters(onB[0]!, 'b', 150)]);
+    await Promise.all([typeInto(onA[0]!, 'a', 150), typeInto(onB[0]!, 'b', 150)]);
     // Each instance broadcast its writer's every keystroke, so stored them all.
     await waitForConvergence(onA);
     await waitForConvergence(onB);
@@ -73,7 +73,7 @@ describe('several instances on one PostgreSQL database', () => {
       (event: CloseEvent | null) => event && closeCodes.push(event.code),
     );
 
-    const typing = typeLetters(writer, 'x', 400);
+    const typing = typeInto(writer, 'x', 400);
     await waitFor(() => observer.text().length >= 50, 'the observer to see some typing');
     // Its connections end and its tables vanish: a database restart, for this test alone.
     await runSql(url, `ALTER SCHEMA ${schema} RENAME TO ${schema}_away`);

@@ -46,18 +46,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_DOC_NAME_BYTES: '100000' })).toThrow(/MAX_DOC_NAME_BYTES/);
   });
 
-  it('names each instance (unique per process unless set) and takes Redis only beside PostgreSQL', () => {
-    expect(loadConfig({}).instanceId).toMatch(new RegExp(`-${process.pid}$`));
-    expect(loadConfig({ INSTANCE_ID: 'web-2' }).instanceId).toBe('web-2');
-    expect(() => loadConfig({ INSTANCE_ID: 'web 2' })).toThrow(/INSTANCE_ID/);
+  it('runs several instances over Redis only on a shared PostgreSQL database, namespaced by a prefix', () => {
     expect(loadConfig({}).redis).toBeNull();
-    const database = { DATABASE_URL: 'postgres://app@db/inkwell' };
+    const database = { DATABASE_URL: 'postgres://inkwell@db/inkwell' };
     expect(loadConfig({ ...database, REDIS_URL: 'redis://cache:6379' }).redis).toEqual({
       url: 'redis://cache:6379',
       prefix: 'inkwell:',
     });
-    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(/REDIS_URL: requires DATABASE_URL/);
+    expect(loadConfig({ ...database, REDIS_URL: 'rediss://c', REDIS_PREFIX: 'team-a:' }).redis?.prefix).toBe(
+      'team-a:',
+    );
     expect(() => loadConfig({ ...database, REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
+    let refusal: unknown;
+    try {
+      loadConfig({ REDIS_URL: 'redis://cache:6379' });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as ConfigError).message).toMatch(/REDIS_URL needs DATABASE_URL/);
+    expect((refusal as ConfigError).exitCode).toBe(1);
+  });
+
+  it('names each instance: unique per process unless INSTANCE_ID says otherwise', () => {
+    expect(loadConfig({}).instanceId).toMatch(new RegExp(`-${process.pid}$`));
+    expect(loadConfig({ INSTANCE_ID: 'web-2' }).instanceId).toBe('web-2');
+    expect(() => loadConfig({ INSTANCE_ID: 'web 2' })).toThrow(/INSTANCE_ID/);
   });
 
   it('names every invalid setting in one error', () => {
