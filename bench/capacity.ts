@@ -2,6 +2,7 @@
  * The headline capacity of one instance: many connected clients over many documents, a
  * share of them typing, for a soak long enough to see memory settle (or not).
  */
+import fs from 'node:fs';
 import { deploy } from './deployments.ts';
 import { LatencyHistogram } from './latencyHistogram.ts';
 import type { ServerKind } from './servers.ts';
@@ -45,6 +46,13 @@ export interface CapacityResult {
   closed: number;
 }
 
+/** This process's soft limit on open files (`ulimit -n`), from /proc. */
+function openFileLimit(): number {
+  const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+  const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
+  return soft === undefined || soft === 'unlimited' ? Infinity : Number(soft);
+}
+
 /** Least-squares slope of y over x. */
 function slope(points: { x: number; y: number }[]): number {
   const n = points.length;
@@ -63,6 +71,11 @@ function slope(points: { x: number; y: number }[]): number {
  * deliveries, CPU and memory are left out of the results.
  */
 export async function capacity(kind: ServerKind, spec: CapacitySpec): Promise<CapacityResult> {
+  // The load generator holds every client socket itself (the server as many again).
+  const limit = openFileLimit();
+  if (limit < spec.clients + 1000) {
+    throw new Error(`${spec.clients} clients need more open files than ulimit -n ${limit}: raise it first`);
+  }
   const server = await deploy(kind);
   try {
     const doc = (i: number) => `capacity-${i % spec.documents}`;
