@@ -51,6 +51,7 @@ export class StatsSampler {
   private last = { at: 0, updates: 0, deliveries: 0 };
   private lastReceived = new WeakMap<Room, number>();
   private readonly roster = new InstanceRoster();
+  private sampling = false;
 
   constructor(
     private readonly metrics: PrometheusMetrics,
@@ -94,7 +95,18 @@ export class StatsSampler {
   private start(): void {
     this.loop = monitorEventLoopDelay({ resolution: 10 });
     this.loop.enable();
-    this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
+    this.timer = setInterval(() => {
+      // A sample waits for the readiness probe, which a failing database can hold for
+      // seconds: skip ticks meanwhile rather than run samples over each other.
+      if (this.sampling) return;
+      this.sampling = true;
+      this.sample()
+        // A sample that failed (a catalogue read, the probe) is only a missing second.
+        .catch(() => {})
+        .finally(() => {
+          this.sampling = false;
+        });
+    }, SAMPLE_MS);
     this.timer.unref();
   }
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STATS_PATH, type StatsSample } from '../../shared/stats.ts';
 import { fleetChannelName } from '../../server/fleet/RedisFleetChannel.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
-import { freshDatabaseUrl } from '../helpers/postgres.ts';
+import { freshDatabaseUrl, runSql, schemaOf, terminateConnections } from '../helpers/postgres.ts';
 import { freshRedisPrefix, testRedisUrl } from '../helpers/redis.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { readEventsUntil } from '../helpers/sse.ts';
@@ -19,18 +19,22 @@ afterEach(async () => {
   servers = [];
 });
 
-/** Instances on one fresh database and one Redis prefix of their own. */
-async function startInstances(ids: string[]): Promise<TestServer[]> {
-  const url = await freshDatabaseUrl();
+/**
+ * Instances on one Redis prefix of their own and one fresh database (or, with
+ * `ownDatabases`, one each, so that a test can take one instance's away).
+ */
+async function startInstances(ids: string[], ownDatabases = false): Promise<TestServer[]> {
+  const shared = await freshDatabaseUrl();
   const prefix = freshRedisPrefix();
   const started = await Promise.all(
-    ids.map((instanceId) =>
-      startTestServer({
+    ids.map(async (instanceId) => {
+      const url = ownDatabases ? await freshDatabaseUrl() : shared;
+      return startTestServer({
         instanceId,
         database: { url, poolSize: 4, statementTimeoutMs: 10_000 },
         redis: { url: REDIS_URL, prefix },
-      }),
-    ),
+      });
+    }),
   );
   servers.push(...started);
   return started;
@@ -85,6 +89,23 @@ describe('one row per live instance on /admin', () => {
     await west!.close();
     servers = [east!];
     expect(ids(await sampleWhere(east!, (s) => s.instances.length === 1))).toEqual(['east']);
+  });
+
+  it('shows an instance whose database is away as not ready, and ready again once it is back', async () => {
+    const [east, west] = await startInstances(['east', 'west'], true);
+    const westUrl = west!.config.database!.url;
+    const schema = schemaOf(westUrl);
+    const westReady = (ready: boolean) => (s: StatsSample) =>
+      s.instances.some((row) => row.id === 'west' && row.ready === ready);
+    await sampleWhere(east!, westReady(true));
+
+    await runSql(westUrl, `ALTER SCHEMA ${schema} RENAME TO ${schema}_away`);
+    await terminateConnections(westUrl);
+    const away = await sampleWhere(east!, westReady(false));
+    expect(away.instances.find((row) => row.id === 'east')!.ready).toBe(true);
+
+    await runSql(westUrl, `ALTER SCHEMA ${schema}_away RENAME TO ${schema}`);
+    await sampleWhere(east!, westReady(true));
   });
 
   it('ignores malformed messages on the channel and keeps showing the real rows', async () => {
