@@ -126,7 +126,10 @@ describe('nginx (docs/nginx/inkwell.conf) in front of three instances', () => {
     const draining = instances[['one', 'two', 'three'].indexOf(home)]!;
     const survivors = instances.filter((s) => s !== draining);
     const typists = ['a', 'b', 'c', 'd'].map(() => throughNginx(proxy, room));
-    await Promise.all(typists.map((c) => c.firstSync));
+    // Someone on another instance (no balancer in between) watches over Redis throughout.
+    const watcher = connectClient(survivors[0]!.syncUrl, room);
+    clients.push(watcher);
+    await Promise.all([...typists, watcher].map((c) => c.firstSync));
     expect(await sessions(draining)).toBe(typists.length);
 
     // Slow enough that typing goes on across the drain and the reconnect.
@@ -138,10 +141,11 @@ describe('nginx (docs/nginx/inkwell.conf) in front of three instances', () => {
     await Promise.all(typing);
 
     await waitFor(
-      async () => (await Promise.all(survivors.map(sessions))).reduce((a, b) => a + b, 0) === typists.length,
+      async () =>
+        (await Promise.all(survivors.map(sessions))).reduce((a, b) => a + b, 0) === typists.length + 1,
       'every client to reconnect to the other instances',
     );
-    await waitForConvergence(typists);
+    await waitForConvergence([...typists, watcher]);
     for (const [i, letter] of ['a', 'b', 'c', 'd'].entries()) {
       expect(typists[i]!.text().replace(new RegExp(`[^${letter}]`, 'g'), '')).toBe(letter.repeat(count));
     }
