@@ -12,13 +12,24 @@
  *   npm run bench -- --only hot-room --servers inkwell-versions-off,inkwell-versions-busy
  *                                                 the cost of automatic versions
  *   npm run bench -- --repeat 1 --seconds 5        quicker, noisier (prints only)
+ *
+ * Two more, only when named (they need PostgreSQL and redis-server, and take longer):
+ *   npm run bench -- --only scale-out             Inkwell and Hocuspocus (Redis extension) on
+ *                                                 one instance and on two: latency, CPU,
+ *                                                 Redis calls per update, kill -9 losses
+ *   npm run bench -- --only capacity --minutes 10 one Inkwell: 10,000 clients on 1,000
+ *                                                 documents, 1,000 typing 5 updates/s
+ *                                                 (--clients, --documents, --typists to scale)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { boundTarget, ratioTarget, renderChart, bestPeer, type Panel, type TargetCheck } from './report.ts';
-import { OPTIONAL_SERVER_KINDS, SERVER_KINDS, type ServerKind } from './servers.ts';
+import { capacity, type CapacityResult } from './capacity.ts';
+import { SCALE_OUT_KINDS, type ClusterKind } from './deployments.ts';
+import { clusterDurability, type ClusterDurabilityResult } from './scaleOut.ts';
+import { inkwell, OPTIONAL_SERVER_KINDS, SERVER_KINDS, type ServerKind } from './servers.ts';
 import {
   coldLoad,
   connectStorm,
@@ -43,7 +54,9 @@ const WORKLOADS = [
   'durability',
   'idle',
 ] as const;
-type Workload = (typeof WORKLOADS)[number];
+/** Run only when `--only` names them. */
+const NAMED_WORKLOADS = ['scale-out', 'capacity'] as const;
+type Workload = (typeof WORKLOADS)[number] | (typeof NAMED_WORKLOADS)[number];
 
 const { values: args } = parseArgs({
   options: {
@@ -51,9 +64,16 @@ const { values: args } = parseArgs({
     servers: { type: 'string' },
     seconds: { type: 'string', default: '10' },
     repeat: { type: 'string', default: '3' },
+    minutes: { type: 'string', default: '10' },
+    clients: { type: 'string', default: '10000' },
+    documents: { type: 'string', default: '1000' },
+    typists: { type: 'string', default: '1000' },
   },
 });
 const only = new Set((args.only?.split(',') ?? WORKLOADS) as Workload[]);
+for (const name of only) {
+  if (![...WORKLOADS, ...NAMED_WORKLOADS].includes(name)) throw new Error(`unknown workload ${name}`);
+}
 const kinds = args.servers
   ? [...SERVER_KINDS, ...OPTIONAL_SERVER_KINDS].filter((k) => args.servers!.split(',').includes(k.name))
   : SERVER_KINDS;
@@ -70,23 +90,40 @@ const results: {
   coldLoad: PerServer<ColdLoadResult>;
   durability: PerServer<DurabilityResult>;
   idle: PerServer<IdleResult>;
-} = { fanOut: {}, manyRooms: {}, hotRoom: {}, connectStorm: {}, coldLoad: {}, durability: {}, idle: {} };
+  scaleOutHotRoom: PerServer<StreamingResult>;
+  scaleOutManyRooms: PerServer<StreamingResult>;
+  scaleOutDurability: PerServer<ClusterDurabilityResult>;
+  capacity: PerServer<CapacityResult>;
+} = {
+  fanOut: {},
+  manyRooms: {},
+  hotRoom: {},
+  connectStorm: {},
+  coldLoad: {},
+  durability: {},
+  idle: {},
+  scaleOutHotRoom: {},
+  scaleOutManyRooms: {},
+  scaleOutDurability: {},
+  capacity: {},
+};
 
 /**
  * Runs a workload against each server, `repeat` rounds with the servers interleaved (so that
  * drift in the machine's load hits all of them alike), and keeps `combine` of each server's runs.
  */
-async function each<T>(
+async function each<T, K extends ServerKind | ClusterKind = ServerKind>(
   workload: Workload,
   into: PerServer<T>,
-  run: (kind: ServerKind) => Promise<T>,
+  run: (kind: K) => Promise<T>,
   repeat = 1,
   combine: (runs: T[]) => T = (runs) => runs[0]!,
+  over: readonly K[] = kinds as unknown as readonly K[],
 ) {
   if (!only.has(workload)) return;
   const runs: Record<string, T[]> = {};
   for (let round = 1; round <= repeat; round++) {
-    for (const kind of kinds) {
+    for (const kind of over) {
       process.stdout.write(`${workload}${repeat > 1 ? ` (${round}/${repeat})` : ''} · ${kind.name} … `);
       const started = performance.now();
       try {
@@ -136,6 +173,46 @@ await each('connect-storm', results.connectStorm, (kind) =>
 await each('cold-load', results.coldLoad, (kind) => coldLoad(kind));
 await each('durability', results.durability, (kind) => durability(kind));
 await each('idle', results.idle, (kind) => idle(kind, 10_000, 1_000));
+
+// Scale-out: the same streaming workloads on one instance and on two behind Redis, each
+// room's readers split over the instances (the writer on the first), then a crash.
+const scaleOutKinds = args.servers
+  ? SCALE_OUT_KINDS.filter((k) => args.servers!.split(',').includes(k.name))
+  : SCALE_OUT_KINDS;
+const eachScaleOut = (into: PerServer<StreamingResult>, spec: Omit<StreamingSpec, 'seconds'>) =>
+  each<StreamingResult, ClusterKind>(
+    'scale-out',
+    into,
+    (kind) => streaming(kind, { ...spec, seconds }),
+    repeat,
+    medianOfRuns,
+    scaleOutKinds,
+  );
+await eachScaleOut(results.scaleOutHotRoom, { rooms: 1, readersPerRoom: 50, updatesPerSecond: 1000 });
+await eachScaleOut(results.scaleOutManyRooms, { rooms: 300, readersPerRoom: 5, updatesPerSecond: 5 });
+await each<ClusterDurabilityResult, ClusterKind>(
+  'scale-out',
+  results.scaleOutDurability,
+  (kind) => clusterDurability(kind),
+  1,
+  undefined,
+  scaleOutKinds.filter((kind) => kind.instances > 1),
+);
+await each(
+  'capacity',
+  results.capacity,
+  (kind) =>
+    capacity(kind, {
+      clients: Number(args.clients),
+      documents: Number(args.documents),
+      typists: Number(args.typists),
+      updatesPerSecond: 5,
+      minutes: Number(args.minutes),
+    }),
+  1,
+  undefined,
+  [inkwell],
+);
 
 const pick = <T>(perServer: PerServer<T>, value: (result: T) => number): Record<string, number> =>
   Object.fromEntries(Object.entries(perServer).map(([server, result]) => [server, value(result)]));
@@ -214,6 +291,47 @@ if (storm) {
     ),
   );
 }
+const addedP50 = (perServer: PerServer<StreamingResult>, server: string) => {
+  const one = perServer[`${server}-x1`];
+  const two = perServer[`${server}-x2`];
+  return one && two ? round2(two.p50Ms - one.p50Ms) : NaN;
+};
+const round2 = (value: number) => +value.toFixed(2);
+for (const [name, perServer] of [
+  ['hot room', results.scaleOutHotRoom],
+  ['300 rooms', results.scaleOutManyRooms],
+] as const) {
+  const two = perServer['inkwell-redis-x2'];
+  if (!two) continue;
+  const added = addedP50(perServer, 'inkwell-redis');
+  targets.push(boundTarget(`scale-out ${name}: ≤ 1 ms added at p50 on two instances`, added, added <= 1));
+  targets.push(
+    boundTarget(
+      `scale-out ${name}: ≤ 1 Redis publish per update on two instances`,
+      two.redisPublishesPerUpdate,
+      two.redisPublishesPerUpdate <= 1 && two.delivered === two.expected,
+      bestPeer(pick(perServer, (r) => ifComplete(r, r.redisPublishesPerUpdate))),
+    ),
+  );
+}
+const crashTwo = results.scaleOutDurability['inkwell-redis-x2'];
+if (crashTwo)
+  targets.push(
+    boundTarget(
+      'scale-out: 0 broadcast edits lost to kill -9 of one of two instances',
+      crashTwo.lost,
+      crashTwo.lost === 0 && crashTwo.broadcast > 0,
+    ),
+  );
+const headline = results.capacity.inkwell;
+if (headline)
+  targets.push(
+    boundTarget(
+      `capacity: delivery p99 ≤ 50 ms (${headline.clients} clients, ${headline.typists} typing)`,
+      headline.p99Ms,
+      headline.p99Ms <= 50 && headline.delivered === headline.expected,
+    ),
+  );
 console.log('\nTargets');
 console.table(targets.map((t) => ({ ...t, met: t.met ? 'yes' : 'NO' })));
 const totalSeconds = Math.round((performance.now() - runStarted) / 1000);

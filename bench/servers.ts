@@ -34,7 +34,7 @@ export interface ServerKind {
  * opening thousands of sockets, which production limits (per IP, per socket rate) would
  * rightly refuse. Everything else, persistence included, is the default.
  */
-const inkwell: ServerKind = {
+export const inkwell: ServerKind = {
   name: 'inkwell',
   flavor: 'y-websocket',
   prepare: () => ensureServerBuild(() => {}),
@@ -55,7 +55,7 @@ const inkwell: ServerKind = {
 };
 
 /** `@hocuspocus/server` with `@hocuspocus/extension-sqlite`, defaults otherwise. */
-const hocuspocus: ServerKind = {
+export const hocuspocus: ServerKind = {
   name: 'hocuspocus',
   flavor: 'hocuspocus',
   command: (port, dataDir) => ({
@@ -81,7 +81,7 @@ const yWebsocketServer: ServerKind = {
  * data directory gets its own schema (a restart on the same directory finds its documents) in
  * a database this process creates and drops when it ends. Only with `--servers`.
  */
-const inkwellPostgres: ServerKind = {
+export const inkwellPostgres: ServerKind = {
   ...inkwell,
   name: 'inkwell-postgres',
   command: (port, dataDir) => {
@@ -253,7 +253,8 @@ export class RunningServer {
   }
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

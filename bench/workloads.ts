@@ -4,6 +4,7 @@
  */
 import * as Y from 'yjs';
 import { loadEditingTrace, traceToUpdates } from './editingTrace.ts';
+import { deploy, redisPerUpdate, type ClusterKind } from './deployments.ts';
 import { RunningServer, type ProcessStats, type ServerKind } from './servers.ts';
 import { LoadClient, SequenceWriter, forEachSequence, openInBatches, type UpdateKind } from './wire.ts';
 
@@ -32,6 +33,10 @@ export interface StreamingResult {
   peakRssMb: number;
   /** Sockets the server closed during the run. */
   closed: number;
+  /** Redis calls per accepted update (NaN without Redis), and the busiest commands. */
+  redisCommandsPerUpdate: number;
+  redisPublishesPerUpdate: number;
+  redisTop: string;
   /** How many runs these numbers summarise (medians), and the spread of the key two. */
   runs: number;
   p99RangeMs: string;
@@ -60,6 +65,9 @@ export function medianOfRuns(runs: StreamingResult[]): StreamingResult {
     cpuMicrosPerDelivered: of('cpuMicrosPerDelivered'),
     peakRssMb: of('peakRssMb'),
     closed: Math.max(...runs.map((r) => r.closed)),
+    redisCommandsPerUpdate: of('redisCommandsPerUpdate'),
+    redisPublishesPerUpdate: of('redisPublishesPerUpdate'),
+    redisTop: worst.redisTop,
     runs: runs.length,
     p99RangeMs: range(runs.map((r) => r.p99Ms)),
     cpuRangeMicros: range(runs.map((r) => r.cpuMicrosPerDelivered)),
@@ -79,12 +87,55 @@ const round = (value: number, digits = 2) => +value.toFixed(digits);
 const megabytes = (bytes: number) => round(bytes / 2 ** 20, 1);
 
 /**
+ * Each writer sends `count` updates at `updatesPerSecond`: writer i its k-th at
+ * (k + i / writers) / rate seconds, steady and staggered so that rooms do not all fire in the
+ * same millisecond. Sequence numbers run from `base` up (`base + k * writers + i`); `stamp`
+ * is called with each just before it is written.
+ */
+export function sendSteadily(
+  writers: SequenceWriter[],
+  updatesPerSecond: number,
+  count: number,
+  base: number,
+  stamp: (seq: number) => void,
+): Promise<void> {
+  const periodMs = 1000 / updatesPerSecond;
+  return new Promise<void>((resolve) => {
+    const sent = new Int32Array(writers.length);
+    const started = performance.now();
+    const timer = setInterval(() => {
+      const elapsed = performance.now() - started;
+      let done = true;
+      for (let i = 0; i < writers.length; i++) {
+        const due = Math.min(count, Math.floor(elapsed / periodMs - i / writers.length) + 1);
+        while (sent[i]! < due) {
+          const seq = base + sent[i]! * writers.length + i;
+          stamp(seq);
+          writers[i]!.write(seq);
+          sent[i]!++;
+        }
+        if (sent[i]! < count) done = false;
+      }
+      if (done) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+}
+
+/**
  * Writers append sequence-marked text at a steady rate (after a one-second warm-up); every
  * reader in the room records each marker's delay since it was written. Latency is measured in the load generator's
  * clock (one process), CPU from the server's /proc entry over the sending and draining.
+ * On a cluster, each room's writer is on the first instance and its readers alternate over
+ * all of them; CPU is summed over the instances and Redis calls are counted over the phase.
  */
-export async function streaming(kind: ServerKind, spec: StreamingSpec): Promise<StreamingResult> {
-  const server = await RunningServer.start(kind);
+export async function streaming(
+  kind: ServerKind | ClusterKind,
+  spec: StreamingSpec,
+): Promise<StreamingResult> {
+  const server = await deploy(kind);
   try {
     const perWriter = spec.updatesPerSecond * spec.seconds;
     const totalUpdates = perWriter * spec.rooms;
@@ -104,7 +155,7 @@ export async function streaming(kind: ServerKind, spec: StreamingSpec): Promise<
       (i) =>
         new LoadClient({
           flavor: kind.flavor,
-          url: server.documentUrl(room(i % spec.rooms)),
+          url: server.urlFor(room(i % spec.rooms), Math.floor(i / spec.rooms)),
           doc: room(i % spec.rooms),
           onUpdate,
         }),
@@ -112,46 +163,27 @@ export async function streaming(kind: ServerKind, spec: StreamingSpec): Promise<
     );
     const writers = await openInBatches(
       spec.rooms,
-      (i) => new SequenceWriter({ flavor: kind.flavor, url: server.documentUrl(room(i)), doc: room(i) }),
+      (i) => new SequenceWriter({ flavor: kind.flavor, url: server.urlFor(room(i), 0), doc: room(i) }),
       (writer) => writer.client.synced,
     );
     await sleep(500);
 
-    // Writer i sends its k-th update at (k + i / rooms) / rate seconds: steady, and staggered
-    // so that rooms do not all fire in the same millisecond. Sequence numbers from `base` up;
-    // the warm-up's are beyond `totalUpdates`, so readers ignore them.
-    const periodMs = 1000 / spec.updatesPerSecond;
+    // The warm-up's sequence numbers start at `totalUpdates`: readers ignore them.
+    const stamp = (seq: number) => {
+      if (seq < totalUpdates) sentAt[seq] = performance.now();
+    };
     const send = (count: number, base: number) =>
-      new Promise<void>((resolve) => {
-        const sent = new Int32Array(spec.rooms);
-        const started = performance.now();
-        const timer = setInterval(() => {
-          const elapsed = performance.now() - started;
-          let done = true;
-          for (let i = 0; i < spec.rooms; i++) {
-            const due = Math.min(count, Math.floor(elapsed / periodMs - i / spec.rooms) + 1);
-            while (sent[i]! < due) {
-              const seq = base + sent[i]! * spec.rooms + i;
-              if (seq < totalUpdates) sentAt[seq] = performance.now();
-              writers[i]!.write(seq);
-              sent[i]!++;
-            }
-            if (sent[i]! < count) done = false;
-          }
-          if (done) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 1);
-      });
+      sendSteadily(writers, spec.updatesPerSecond, count, base, stamp);
     // One second at the same rate first, so that JIT compilation is not measured as latency.
     await send(spec.updatesPerSecond, totalUpdates);
     await sleep(200);
     const before = server.stats();
+    const redisBefore = await server.redisCommands();
     await send(perWriter, 0);
     const drainDeadline = performance.now() + DRAIN_MS;
     while (delivered < expected && performance.now() < drainDeadline) await sleep(20);
     const after = server.stats();
+    const redis = redisPerUpdate(redisBefore, await server.redisCommands(), totalUpdates);
 
     const all = [...readers, ...writers.map((w) => w.client)];
     const closed = all.filter((c) => c.closeCode !== null).length;
@@ -171,13 +203,15 @@ export async function streaming(kind: ServerKind, spec: StreamingSpec): Promise<
       cpuMicrosPerDelivered,
       peakRssMb: megabytes(after.peakRssBytes),
       closed,
+      redisCommandsPerUpdate: redis?.commandsPerUpdate ?? NaN,
+      redisPublishesPerUpdate: redis?.publishesPerUpdate ?? NaN,
+      redisTop: redis?.top ?? '',
       runs: 1,
       p99RangeMs: `${p99Ms}`,
       cpuRangeMicros: `${cpuMicrosPerDelivered}`,
     };
   } finally {
     await server.stop();
-    server.removeData();
   }
 }
 

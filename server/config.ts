@@ -2,6 +2,7 @@
  * Every server setting: its environment variable, default and validation.
  * The README's settings table mirrors this file.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { MIN_SECRET_LENGTH } from '../shared/access.ts';
@@ -60,6 +61,10 @@ const envSchema = z.object({
   VERSION_QUIET_MS: integer(1000, 86_400_000).default(2 * 60 * 1000),
   VERSION_MAX_INTERVAL_MS: integer(1000, 7 * 86_400_000).default(10 * 60 * 1000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
 });
 
 export interface Config {
@@ -127,6 +132,11 @@ export interface Config {
   versionQuietMs: number;
   /** Longest time edits go without an automatic version while editing continues. */
   versionMaxIntervalMs: number;
+  /**
+   * Names this process among several: the `X-Inkwell-Instance` response header and its row on
+   * `/admin`. Defaults to host name and process id, unique on one machine and across machines.
+   */
+  instanceId: string;
 }
 
 export interface DatabaseConfig {
@@ -219,5 +229,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     autoVersions: e.AUTO_VERSIONS === 'true',
     versionQuietMs: e.VERSION_QUIET_MS,
     versionMaxIntervalMs: e.VERSION_MAX_INTERVAL_MS,
+    instanceId: e.INSTANCE_ID ?? defaultInstanceId(),
   };
+}
+
+/** Host name and process id, trimmed to what INSTANCE_ID allows. */
+function defaultInstanceId(): string {
+  const host =
+    os
+      .hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 48) || 'inkwell';
+  return `${host}-${process.pid}`;
 }

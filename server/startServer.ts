@@ -15,7 +15,8 @@ import { mountOpsRoutes } from './http/opsRoutes.ts';
 import { Readiness } from './health/Readiness.ts';
 import { PrometheusMetrics } from './metrics/PrometheusMetrics.ts';
 import { StatsSampler } from './metrics/StatsSampler.ts';
-import { attachSyncUpgrades } from './transport/syncUpgrade.ts';
+import { RedisFleetChannel } from './fleet/RedisFleetChannel.ts';
+import { attachSyncUpgrades, INSTANCE_HEADER } from './transport/syncUpgrade.ts';
 import type { Logger } from './logger.ts';
 import { RoomRegistry } from './rooms/RoomRegistry.ts';
 import { mirrorTitles } from './rooms/TitleMirror.ts';
@@ -143,8 +144,24 @@ export async function startServer(
 
   const httpLogger = logger.child({ component: 'http' });
   const transportLogger = logger.child({ component: 'transport' });
-  const stats = metrics === null ? null : new StatsSampler(metrics, registry, storage.catalogue);
+  const fleetChannel =
+    config.redis === null || metrics === null
+      ? null
+      : new RedisFleetChannel(config.redis, logger.child({ component: 'fleet' }));
+  const stats =
+    metrics === null
+      ? null
+      : new StatsSampler(metrics, registry, storage.catalogue, {
+          instanceId: config.instanceId,
+          readiness,
+          channel: fleetChannel,
+        });
   const app = new Hono<CallerEnv>();
+  // Behind a balancer, says which instance served a request (docs/SCALING.md).
+  app.use('*', async (c, next) => {
+    await next();
+    c.header(INSTANCE_HEADER, config.instanceId);
+  });
   mountOpsRoutes(app, { metrics, stats, readiness, authorizer, metricsToken: config.metricsToken });
   createApp(
     {
@@ -181,6 +198,7 @@ export async function startServer(
     repeatAnswers,
     trustProxy: config.trustProxy,
     perMessageDeflate: config.perMessageDeflate,
+    instanceId: config.instanceId,
     // Frames between MAX_MESSAGE_BYTES and this ceiling get our 4413 (final, so the client
     // does not loop resending them); ws itself answers 1009 only above it.
     maxPayload: config.maxMessageBytes * 2,
@@ -219,6 +237,7 @@ export async function startServer(
       heartbeat.stop();
       lifecycle.stop();
       stats?.stop();
+      await fleetChannel?.close();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       // After the last commits were published: unsubscribe, drop the liveness key, quit.
       await bus?.close();

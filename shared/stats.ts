@@ -21,7 +21,33 @@ export interface StatsSample {
   refused: Record<string, number>;
   /** The busiest documents right now, busiest first. */
   documents: DocumentActivity[];
+  /**
+   * Every live instance sharing this one's Redis, this one included, ordered by id; just this
+   * one without Redis. A row is live while its instance keeps publishing (INSTANCE_ROW_TTL_MS).
+   */
+  instances: InstanceRow[];
 }
+
+/** One instance's second, as it publishes it to the others for their dashboards. */
+export interface InstanceRow {
+  /** INSTANCE_ID. */
+  id: string;
+  /** When the instance took the sample (its clock). */
+  at: number;
+  connections: number;
+  documentsLoaded: number;
+  updatesPerSecond: number;
+  deliveriesPerSecond: number;
+  /** Commit p99 over the last second; null when nothing was committed. */
+  commitP99Ms: number | null;
+  eventLoopLagP99Ms: number;
+  rssBytes: number;
+  /** What its `/readyz` would answer. */
+  ready: boolean;
+}
+
+/** A row not renewed for this long belongs to an instance that stopped or lost Redis. */
+export const INSTANCE_ROW_TTL_MS = 3500;
 
 export interface Percentiles {
   p50: number;

@@ -3,6 +3,7 @@ import type uPlot from 'uplot';
 import type { StatsSample } from '../../shared/stats.ts';
 import { documentPath } from '../router.ts';
 import { adminToken } from './adminToken.ts';
+import { InstancesTable } from './InstancesTable.tsx';
 import { followStats, type StreamState } from './statsStream.ts';
 import { TimeChart } from './TimeChart.tsx';
 
@@ -22,7 +23,7 @@ const STATE_TEXT: Record<Exclude<StreamState['kind'], 'refused'>, string> = {
   reconnecting: 'Reconnecting… (the charts continue when the server is back)',
 };
 
-/** The operations dashboard at `/admin`: live charts, busiest documents, refusals. */
+/** The operations dashboard at `/admin`: instances, live charts, busiest documents, refusals. */
 export function AdminPage() {
   const [samples, setSamples] = useState<StatsSample[]>([]);
   const [state, setState] = useState<StreamState>({ kind: 'connecting' });
@@ -114,6 +115,7 @@ export function AdminPage() {
           <dd data-testid="admin-updates">{latest?.updatesPerSecond.toFixed(1) ?? '–'}</dd>
         </div>
       </dl>
+      <InstancesTable instances={latest?.instances ?? []} />
       <div className="admin-charts">
         <TimeChart
           title="Connections and documents"

@@ -19,7 +19,12 @@ interface SyncUpgradeOptions {
   maxPayload: number;
   /** Offer permessage-deflate (off by default: it costs far more CPU than it saves bytes). */
   perMessageDeflate: boolean;
+  /** Sent as `X-Inkwell-Instance` in the 101 answer, like every HTTP answer (INSTANCE_ID). */
+  instanceId: string;
 }
+
+/** The response header naming the instance that answered (one of several behind a balancer). */
+export const INSTANCE_HEADER = 'X-Inkwell-Instance';
 
 /**
  * Accepts WebSocket upgrades to `/sync/<doc>` with `ws`, straight from the Node server;
@@ -37,6 +42,7 @@ export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions):
     maxPayload: options.maxPayload,
     perMessageDeflate: options.perMessageDeflate,
   });
+  wss.on('headers', (headers) => headers.push(`${INSTANCE_HEADER}: ${options.instanceId}`));
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = request.url ?? '/';
     if (!path.startsWith(SYNC_PATH_PREFIX)) {

@@ -1,11 +1,21 @@
 import type { TestClient } from './clients.ts';
 
-/** Types `count` characters at the end, a few per event-loop turn, as a fast typist's editor does. */
-export function typeInto(c: TestClient, letter: string, count: number): Promise<void> {
+/**
+ * Types `count` characters at the end, `perTick` per event-loop turn every `everyMs` (by
+ * default a few every 2 ms, as a fast typist's editor does; each insert its own update).
+ * Typing goes on while the client is offline: a Yjs client keeps its edits and sends them
+ * when it reconnects.
+ */
+export function typeInto(
+  c: TestClient,
+  letter: string,
+  count: number,
+  { perTick = 3, everyMs = 2 }: { perTick?: number; everyMs?: number } = {},
+): Promise<void> {
   return new Promise((resolve) => {
     let typed = 0;
     const timer = setInterval(() => {
-      for (let i = 0; i < 3 && typed < count; i++, typed++) {
+      for (let i = 0; i < perTick && typed < count; i++, typed++) {
         const text = c.doc.getText('text');
         text.insert(text.length, letter);
       }
@@ -13,7 +23,7 @@ export function typeInto(c: TestClient, letter: string, count: number): Promise<
         clearInterval(timer);
         resolve();
       }
-    }, 2);
+    }, everyMs);
   });
 }
 

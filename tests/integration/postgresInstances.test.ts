@@ -2,32 +2,16 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { useChildServers, type ChildServer } from '../helpers/childServer.ts';
-import { covers, waitForConvergence, type TestClient } from '../helpers/clients.ts';
+import { covers, waitForConvergence } from '../helpers/clients.ts';
 import { freshDatabaseUrl, runSql, schemaOf, terminateConnections } from '../helpers/postgres.ts';
 import { tempDataDir } from '../helpers/server.ts';
+import { typeInto } from '../helpers/typing.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const servers = useChildServers();
 const spawn = (databaseUrl: string, env: Record<string, string> = {}) =>
   servers.spawn({ DATA_DIR: tempDataDir(), DATABASE_URL: databaseUrl, ...env });
 const client = (server: ChildServer, room: string, doc?: Y.Doc) => servers.client(server, room, doc);
-
-/** Types `count` characters, a few per event-loop turn, as a fast typist's editor does. */
-function type(c: TestClient, letter: string, count: number): Promise<void> {
-  return new Promise((resolve) => {
-    let typed = 0;
-    const timer = setInterval(() => {
-      for (let i = 0; i < 3 && typed < count; i++, typed++) {
-        const text = c.doc.getText('text');
-        text.insert(text.length, letter);
-      }
-      if (typed === count) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 2);
-  });
-}
 
 const loadedDocuments = async (server: ChildServer) =>
   ((await (await fetch(`${server.url}/healthz`)).json()) as { documentsLoaded: number }).documentsLoaded;
@@ -40,7 +24,7 @@ describe('several instances on one PostgreSQL database', () => {
     const onB = [client(b, 'shared'), client(b, 'shared')];
     await Promise.all([...onA, ...onB].map((c) => c.firstSync));
 
-    await Promise.all([type(onA[0]!, 'a', 150), type(onB[0]!, 'b', 150)]);
+    await Promise.all([typeInto(onA[0]!, 'a', 150), typeInto(onB[0]!, 'b', 150)]);
     // Each instance broadcast its writer's every keystroke, so stored them all.
     await waitForConvergence(onA);
     await waitForConvergence(onB);
@@ -89,7 +73,7 @@ describe('several instances on one PostgreSQL database', () => {
       (event: CloseEvent | null) => event && closeCodes.push(event.code),
     );
 
-    const typing = type(writer, 'x', 400);
+    const typing = typeInto(writer, 'x', 400);
     await waitFor(() => observer.text().length >= 50, 'the observer to see some typing');
     // Its connections end and its tables vanish: a database restart, for this test alone.
     await runSql(url, `ALTER SCHEMA ${schema} RENAME TO ${schema}_away`);

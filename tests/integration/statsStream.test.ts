@@ -4,6 +4,7 @@ import { STATS_PATH, type StatsSample } from '../../shared/stats.ts';
 import { signToken } from '../../server/access/TokenVerifier.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { readEvents } from '../helpers/sse.ts';
 
 const SECRET = 'stats-test-secret-that-is-long-enough!!';
 let servers: TestServer[] = [];
@@ -20,39 +21,6 @@ async function start(overrides: Parameters<typeof startTestServer>[0] = {}) {
   const server = await startTestServer(overrides);
   servers.push(server);
   return server;
-}
-
-interface SseEvent {
-  id: string;
-  event: string;
-  data: string;
-}
-
-/** Reads `count` events of a `text/event-stream` response, then stops reading. */
-async function readEvents(response: Response, count: number): Promise<SseEvent[]> {
-  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: SseEvent[] = [];
-  let buffer = '';
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const field = (name: string) =>
-        block
-          .split('\n')
-          .filter((line) => line.startsWith(`${name}:`))
-          .map((line) => line.slice(name.length + 1).trimStart())
-          .join('\n');
-      if (field('data') !== '') events.push({ id: field('id'), event: field('event'), data: field('data') });
-    }
-  }
-  await reader.cancel();
-  return events;
 }
 
 const stream = (server: TestServer, headers: Record<string, string> = {}, query = '') =>
@@ -73,6 +41,15 @@ describe('the stats event stream', () => {
     expect(sample.documents[0]).toMatchObject({ name: 'busy', connections: 2 });
     expect(sample.eventLoopLagMs.p99).toBeGreaterThanOrEqual(0);
     expect(sample.memory.rssBytes).toBeGreaterThan(0);
+    // Without Redis, the instances table holds this one.
+    expect(sample.instances).toEqual([
+      expect.objectContaining({
+        id: server.config.instanceId,
+        connections: 2,
+        documentsLoaded: 1,
+        ready: true,
+      }),
+    ]);
   });
 
   it('resumes after Last-Event-ID, also from a restarted server on the same port', async () => {

@@ -81,6 +81,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUTO_VERSIONS: 'sometimes' })).toThrow(/AUTO_VERSIONS/);
   });
 
+  it('names each instance: unique per process unless INSTANCE_ID says otherwise', () => {
+    expect(loadConfig({}).instanceId).toMatch(new RegExp(`-${process.pid}$`));
+    expect(loadConfig({ INSTANCE_ID: 'web-2' }).instanceId).toBe('web-2');
+    expect(() => loadConfig({ INSTANCE_ID: 'web 2' })).toThrow(/INSTANCE_ID/);
+  });
+
   it('names every invalid setting in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);
