@@ -10,6 +10,8 @@ import { DEFAULT_MAX_DOC_NAME_BYTES, MAX_DOC_NAME_BYTES_CEILING } from '../share
 
 const MiB = 1024 * 1024;
 
+const DEFAULT_MAX_IMPORT_BYTES = 5 * MiB;
+
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const envSchema = z.object({
@@ -33,6 +35,8 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   MAX_DOCUMENT_BYTES: integer(1024, 1024 * 1024 * MiB).default(64 * MiB),
+  // No default here: it is 5 MiB or MAX_DOCUMENT_BYTES, whichever is smaller (loadConfig).
+  MAX_IMPORT_BYTES: integer(1024, 1024 * 1024 * MiB).optional(),
   MAX_MESSAGES_PER_SECOND: integer(1, 1_000_000).default(100),
   MAX_MESSAGE_BURST: integer(1, 10_000_000).default(500),
   MAX_CONNECTIONS: integer(1, 10_000_000).default(20_000),
@@ -98,6 +102,11 @@ export interface Config {
   perMessageDeflate: boolean;
   /** A document whose stored size would pass this refuses the update (4413). */
   maxDocumentBytes: number;
+  /**
+   * Imported files (POST /api/docs with content) larger than this, in UTF-8 bytes, are refused
+   * (413) before they are converted: converting blocks the event loop for as long as it takes.
+   */
+  maxImportBytes: number;
   /** Token bucket per connection: sustained rate and burst. */
   maxMessagesPerSecond: number;
   maxMessageBurst: number;
@@ -186,6 +195,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       1,
     );
   }
+  if (e.MAX_IMPORT_BYTES !== undefined && e.MAX_IMPORT_BYTES > e.MAX_DOCUMENT_BYTES) {
+    // An import that size could never become a document: it is refused either way, but later.
+    throw new ConfigError(
+      `invalid settings: MAX_IMPORT_BYTES: must not be above MAX_DOCUMENT_BYTES (${e.MAX_DOCUMENT_BYTES})`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -206,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY === 'true',
     perMessageDeflate: e.PER_MESSAGE_DEFLATE === 'true',
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    maxImportBytes: e.MAX_IMPORT_BYTES ?? Math.min(DEFAULT_MAX_IMPORT_BYTES, e.MAX_DOCUMENT_BYTES),
     maxMessagesPerSecond: e.MAX_MESSAGES_PER_SECOND,
     maxMessageBurst: e.MAX_MESSAGE_BURST,
     maxConnections: e.MAX_CONNECTIONS,

@@ -180,6 +180,7 @@ export async function startServer(
       maxImageBytes: config.maxImageBytes,
       versioning,
       maxDocumentBytes: config.maxDocumentBytes,
+      maxImportBytes: config.maxImportBytes,
     },
     app,
   );

@@ -32,10 +32,16 @@ import type { BlobStore } from '../storage/BlobStore.ts';
 import type { DocCatalogue, DocumentInfo, NewDocument } from '../storage/DocCatalogue.ts';
 import type { DocLog, StoredDocument } from '../storage/DocLog.ts';
 import type { Versioning } from '../versions/Versioning.ts';
-import { documentFromFile, UnreadableFileError } from '../export/documentFromFile.ts';
 import { callerOf, granted, identifyCaller, tokenOf, type CallerEnv } from './callerAccess.ts';
 import { mountDocumentActions } from './documentActions.ts';
 import { isImageUpload, mountImageRoutes } from './imageRoutes.ts';
+import {
+  checkCreateBodySize,
+  createBodyLimit,
+  importedDocument,
+  MAX_API_BODY_BYTES,
+  bodyTooLarge,
+} from './importLimits.ts';
 import { jsonBody } from './jsonBody.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { mountStaticClient } from './staticClient.ts';
@@ -61,12 +67,11 @@ interface AppDeps {
   blobs: BlobStore;
   maxImageBytes: number;
   versioning: Versioning;
-  /** Imports larger than this are refused (413), as the document size limit refuses updates. */
+  /** An import whose document would be larger than this is refused (413), as updates are. */
   maxDocumentBytes: number;
+  /** Imported files larger than this (UTF-8 bytes) are refused (413) before conversion. */
+  maxImportBytes: number;
 }
-
-/** Request bodies are small JSON objects; anything bigger is refused before parsing. */
-const MAX_API_BODY_BYTES = 16 * 1024;
 
 /** 96 random bits in URL-safe base64 (16 characters): unguessable, and a valid name. */
 const newDocumentName = () => randomBytes(12).toString('base64url');
@@ -121,20 +126,11 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
   const apiBodyLimit = bodyLimit({
     maxSize: MAX_API_BODY_BYTES,
     onError: () => {
-      throw new ApiError(413, 'body_too_large', `request bodies are limited to ${MAX_API_BODY_BYTES} bytes`);
+      throw bodyTooLarge();
     },
   });
-  // An imported file may be as large as a document may be.
-  const importBodyLimit = bodyLimit({
-    maxSize: deps.maxDocumentBytes,
-    onError: () => {
-      throw new ApiError(
-        413,
-        'document_too_large',
-        `documents are limited to ${deps.maxDocumentBytes} bytes`,
-      );
-    },
-  });
+  // An imported file is larger than other bodies (importLimits.ts).
+  const importBodyLimit = createBodyLimit(deps.maxImportBytes);
   // Image uploads have their own, larger limit (imageRoutes.ts).
   app.use('/api/*', (c, next) => {
     if (isImageUpload(c.req.path)) return next();
@@ -166,6 +162,8 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
 
   app.post('/api/docs', identify, jsonBody(CreateDocumentRequest), async (c) => {
     const body = c.req.valid('json');
+    // Read once already by jsonBody: Hono hands back the same text.
+    checkCreateBodySize(body, await c.req.text(), deps.maxImportBytes);
     const caller = callerOf(c);
     let name: string;
     if (body.name !== undefined) {
@@ -297,25 +295,6 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
 function newDocument(title: string | undefined, fromHomePage: boolean): NewDocument {
   const initial = title || (fromHomePage ? UNTITLED : '');
   return { title: initial === '' ? null : initial, content: newDocumentUpdate(initial) };
-}
-
-/** A new document from an imported file (400 when unreadable, 413 when too large). */
-function importedDocument(
-  content: NonNullable<CreateDocumentRequest['content']>,
-  title: string | undefined,
-  maxDocumentBytes: number,
-): NewDocument {
-  let imported;
-  try {
-    imported = documentFromFile(content, title || undefined);
-  } catch (error) {
-    if (error instanceof UnreadableFileError) throw new ApiError(400, 'unreadable_file', error.message);
-    throw error;
-  }
-  if (imported.update.byteLength > maxDocumentBytes) {
-    throw new ApiError(413, 'document_too_large', `documents are limited to ${maxDocumentBytes} bytes`);
-  }
-  return { title: imported.title, content: imported.update };
 }
 
 /** `POST /api/share`: only in auth mode, where links carry tokens signed with `secret`. */

@@ -4,10 +4,13 @@ import type { CreatedDocument, DocumentList } from '../../shared/api.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const MAX_DOCUMENT_BYTES = 64 * 1024;
+const MAX_IMPORT_BYTES = 32 * 1024;
+/** Every POST body without a file, as on every other route. */
+const MAX_API_BODY_BYTES = 16 * 1024;
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ maxDocumentBytes: MAX_DOCUMENT_BYTES });
+  server = await startTestServer({ maxDocumentBytes: MAX_DOCUMENT_BYTES, maxImportBytes: MAX_IMPORT_BYTES });
 });
 afterAll(() => server.close());
 
@@ -214,10 +217,11 @@ See [the map](https://example.org/map).
       [{ content: { format: 'markdown', text: 'nul \u0000 byte' } }, 400, 'unreadable_file'],
       [{ content: { format: 'html', text: 'broken \udc00 text' } }, 400, 'unreadable_file'],
       [
-        { content: { format: 'markdown', text: 'word '.repeat(MAX_DOCUMENT_BYTES / 4) } },
+        { content: { format: 'markdown', text: 'word '.repeat(MAX_IMPORT_BYTES / 4) } },
         413,
-        'document_too_large',
+        'import_too_large',
       ],
+      // Under the import cap, but its document would pass the document limit.
       [
         { content: { format: 'markdown', text: '- item\n'.repeat(MAX_DOCUMENT_BYTES / 16) } },
         413,
@@ -229,11 +233,101 @@ See [the map](https://example.org/map).
       expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(status);
       expect(await response.json()).toMatchObject({ error: { code, message: expect.any(String) } });
     }
-    // A file larger than a document may be is refused before it is read.
+    // A body larger than any file under the cap can make is refused from its Content-Length.
     const oversized = await createAlone({
       content: { format: 'markdown', text: 'word '.repeat(MAX_DOCUMENT_BYTES / 4) },
     });
-    expect(oversized).toMatchObject({ status: 413, json: { error: { code: 'document_too_large' } } });
+    expect(oversized).toMatchObject({ status: 413, json: { error: { code: 'import_too_large' } } });
+    expect(await documentCount()).toBe(before);
+  });
+});
+
+/**
+ * Streams a create body without Content-Length, one chunk at a time, until the server
+ * answers or `totalBytes` are sent: how many bytes went out before the answer came.
+ */
+function streamCreate(prefix: string, totalBytes: number) {
+  return new Promise<{ status: number; json: unknown; sentBytes: number }>((resolve, reject) => {
+    let sentBytes = 0;
+    let answered = false;
+    const request = http.request(
+      `${server.url}/api/docs`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (response) => {
+        answered = true;
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, json: JSON.parse(text), sentBytes }),
+        );
+      },
+    );
+    request.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    const chunk = 'a'.repeat(16 * 1024);
+    const send = () => {
+      if (sentBytes === 0) {
+        request.write(prefix);
+        sentBytes += prefix.length;
+      }
+      while (!answered && sentBytes < totalBytes) {
+        sentBytes += chunk.length;
+        if (!request.write(chunk)) return void request.once('drain', send);
+      }
+      if (!answered) request.end('"}}');
+    };
+    send();
+  });
+}
+
+describe('import size limits', () => {
+  it('takes a file of exactly MAX_IMPORT_BYTES in UTF-8 and refuses one byte more, creating nothing', async () => {
+    // Two bytes a character: the cap counts bytes, not characters.
+    const atCap = 'é'.repeat(MAX_IMPORT_BYTES / 2);
+    const accepted = await create({ title: 'At the cap', content: { format: 'markdown', text: atCap } });
+    expect(accepted.status).toBe(201);
+    const before = await documentCount();
+    for (const format of ['markdown', 'html'] as const) {
+      const refused = await create({ content: { format, text: `${atCap}e` } });
+      expect(refused.status).toBe(413);
+      expect(await refused.json()).toEqual({
+        error: { code: 'import_too_large', message: 'imported files are limited to 32768 bytes' },
+      });
+    }
+    expect(await documentCount()).toBe(before);
+  });
+
+  it('takes a file under the cap whose JSON escaping nearly doubles its body', async () => {
+    // Every quote takes two bytes in JSON.
+    const text = `said ${'"'.repeat(MAX_IMPORT_BYTES - 100)}`;
+    expect(JSON.stringify(text).length).toBeGreaterThan(2 * MAX_IMPORT_BYTES - 250);
+    const response = await create({ content: { format: 'markdown', text } });
+    expect(response.status, await response.clone().text()).toBe(201);
+    const created = (await response.json()) as CreatedDocument;
+    expect(await exported(created.name, 'md')).toContain(`said ${'"'.repeat(100)}`);
+  });
+
+  it('keeps bodies without a file at 16 KiB, as before imports', async () => {
+    const before = await documentCount();
+    const response = await create({ title: 'Big name', name: 'n'.repeat(MAX_API_BODY_BYTES) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      error: { code: 'body_too_large', message: `request bodies are limited to ${MAX_API_BODY_BYTES} bytes` },
+    });
+    // Just under it, the name rule answers, not the size limit.
+    const named = await create({ name: 'n'.repeat(MAX_API_BODY_BYTES - 100) });
+    expect(named.status).toBe(400);
+    expect(await documentCount()).toBe(before);
+  });
+
+  it('refuses a streamed body without Content-Length while it is still being sent', async () => {
+    const before = await documentCount();
+    const totalBytes = 64 * 1024 * 1024;
+    const answer = await streamCreate('{"content":{"format":"markdown","text":"', totalBytes);
+    expect(answer).toMatchObject({ status: 413, json: { error: { code: 'import_too_large' } } });
+    expect(answer.sentBytes).toBeLessThan(totalBytes);
     expect(await documentCount()).toBe(before);
   });
 });

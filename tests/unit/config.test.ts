@@ -87,6 +87,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ INSTANCE_ID: 'web 2' })).toThrow(/INSTANCE_ID/);
   });
 
+  it('caps imported files at 5 MiB, never above the document limit', () => {
+    expect(loadConfig({}).maxImportBytes).toBe(5_242_880);
+    expect(loadConfig({ MAX_IMPORT_BYTES: '1048576' }).maxImportBytes).toBe(1_048_576);
+    // The default follows a document limit below it instead of refusing to start.
+    expect(loadConfig({ MAX_DOCUMENT_BYTES: '2097152' }).maxImportBytes).toBe(2_097_152);
+    expect(() => loadConfig({ MAX_DOCUMENT_BYTES: '2097152', MAX_IMPORT_BYTES: '2097153' })).toThrow(
+      /MAX_IMPORT_BYTES.*MAX_DOCUMENT_BYTES/,
+    );
+    expect(() => loadConfig({ MAX_IMPORT_BYTES: '100' })).toThrow(/MAX_IMPORT_BYTES/);
+    expect(() => loadConfig({ MAX_IMPORT_BYTES: 'lots' })).toThrow(/MAX_IMPORT_BYTES/);
+  });
+
   it('names every invalid setting in one error', () => {
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL/);
