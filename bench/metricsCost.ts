@@ -15,7 +15,7 @@
  * are those counted divided by `--updates`: the `--warmup` updates before them, the same in
  * every run, leave JIT compilation mostly outside the count; V8's `--predictable` (one
  * thread, no timing-driven heuristics) and fixed seeds are meant to make runs repeatable,
- * yet identical runs still differ by up to 10% (docs/PERFORMANCE.md, "The cost of metrics").
+ * yet two identical runs differed by 17% (docs/PERFORMANCE.md, "The cost of metrics").
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
