@@ -3,7 +3,8 @@
  * instructions (not timing them) on a busy machine:
  *
  *   valgrind --tool=callgrind --instr-atstart=no --smc-check=all-non-file \
- *     node --single-threaded --import tsx bench/metricsCost.ts --metrics on --updates 2000 --callgrind
+ *     node --predictable --hash-seed=1 --random-seed=1 --import tsx \
+ *     bench/metricsCost.ts --metrics on --updates 2000 --callgrind
  *
  * counts only the measured updates (the summary line of callgrind.out.<pid>).
  *
@@ -12,8 +13,9 @@
  * them, and are broadcast to `--readers` sockets that only count bytes. Every frame is also
  * reported as the transport reports it (`frameReceived`). The instructions one update costs
  * are those counted divided by `--updates`: the `--warmup` updates before them, the same in
- * every run, leave JIT compilation mostly outside the count, and `--single-threaded` keeps
- * V8's background threads out of it (docs/PERFORMANCE.md, "Metrics").
+ * every run, leave JIT compilation mostly outside the count; V8's `--predictable` (one
+ * thread, no timing-driven heuristics) and fixed seeds are meant to make runs repeatable,
+ * yet two identical runs differed by 17% (docs/PERFORMANCE.md, "The cost of metrics").
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -58,6 +60,8 @@ class CountingSocket implements RoomSocket {
 }
 
 const writerDoc = new Y.Doc();
+// The same bytes in every run (a random client ID changes every update's encoding).
+writerDoc.clientID = 1;
 const frames: Uint8Array[] = [];
 writerDoc.on('update', (update: Uint8Array) => frames.push(encodeSyncUpdate(update)));
 for (let n = 0; n < generate; n++) writerDoc.getText('text').insert(n * 6, `s:${n % 1000}.`.padEnd(6));

@@ -1,7 +1,7 @@
 /**
  * `npm run migrate -- --from sqlite:./data/inkwell.db --to "$DATABASE_URL"`
- * Copies every document (listing, snapshot, log with its sequence numbers, images) from an Inkwell
- * SQLite file to a PostgreSQL database, verifies each one, and prints a summary.
+ * Copies every document (listing, trash flag, snapshot, log with its sequence numbers, images)
+ * and the names of purged documents from an Inkwell SQLite file to a PostgreSQL database, verifies each one, and prints a summary.
  *
  * Safe to run again: a document the database already has is left alone when it holds
  * everything the file has, and otherwise receives what it lacks as one more log entry (Yjs
@@ -14,7 +14,7 @@ import * as Y from 'yjs';
 import { createLogger } from '../server/logger.ts';
 import type { DocumentExport } from '../server/storage/DocumentExport.ts';
 import { StorageUnavailableError } from '../server/storage/errors.ts';
-import { importDocument } from '../server/storage/postgres/importDocument.ts';
+import { importDocument, importPurgedNames } from '../server/storage/postgres/importDocument.ts';
 import {
   createPostgresPool,
   describeDatabase,
@@ -22,7 +22,10 @@ import {
   reasonOf,
 } from '../server/storage/postgres/openPostgresStorage.ts';
 import type { StoredDocument } from '../server/storage/DocLog.ts';
-import { exportSqliteDocuments } from '../server/storage/sqlite/exportSqliteDocuments.ts';
+import {
+  exportSqliteDocuments,
+  exportSqlitePurgedNames,
+} from '../server/storage/sqlite/exportSqliteDocuments.ts';
 
 const USAGE = `usage: npm run migrate -- --from sqlite:PATH --to postgres://USER@HOST:PORT/DATABASE
   --from   the SQLite file of an Inkwell data directory (e.g. sqlite:./data/inkwell.db)
@@ -131,6 +134,13 @@ for (const doc of exportSqliteDocuments(file)) {
     process.stderr.write(`failed   ${doc.name}: ${reasonOf(error)}\n`);
   }
 }
+// After the documents: exportSqliteDocuments has migrated the file's schema by now.
+let purgedFailed = false;
+const purged = await importPurgedNames(pool, exportSqlitePurgedNames(file)).catch((error: unknown) => {
+  purgedFailed = true;
+  process.stderr.write(`failed   the purged names: ${reasonOf(error)}\n`);
+  return 0;
+});
 await pool.end();
 await target.close();
 
@@ -138,6 +148,6 @@ const total = counts.copied + counts.present + counts.merged + counts.failed;
 process.stdout.write(
   `\n${total} documents from ${file} to ${describeDatabase(values.to)}: ` +
     `${counts.copied} copied, ${counts.present} already there, ${counts.merged} merged, ` +
-    `${counts.failed} failed; ${images} images (${(bytes / 1024).toFixed(1)} KiB verified)\n`,
+    `${counts.failed} failed; ${images} images, ${purged} purged names (${(bytes / 1024).toFixed(1)} KiB verified)\n`,
 );
-process.exit(counts.failed > 0 ? 1 : 0);
+process.exit(counts.failed > 0 || purgedFailed ? 1 : 0);

@@ -9,6 +9,8 @@ export interface DocumentExport {
   title: string | null;
   createdAt: number;
   updatedAt: number;
+  /** When it was moved to the trash; null when it is not there. */
+  deletedAt: number | null;
   /** The last sequence number given out (numbering continues after it). */
   lastSeq: number;
   snapshot: { data: Uint8Array; stateVector: Uint8Array | null; throughSeq: number } | null;

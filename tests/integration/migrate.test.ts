@@ -56,19 +56,32 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
     await sqlite.blobs.put('notes', PHOTO_HASH, PHOTO);
     await sqlite.blobs.put('plan', PHOTO_HASH, PHOTO);
     await sqlite.blobs.put('notes', DIAGRAM_HASH, DIAGRAM);
+    // One document in the trash (it stays there), one purged (its name stays refused).
+    await sqlite.log.append('binned', typing(new Y.Doc(), 'in the trash'));
+    await sqlite.catalogue.trash('binned');
+    await sqlite.log.append('gone', typing(new Y.Doc(), 'purged'));
+    await sqlite.catalogue.trash('gone');
+    await sqlite.catalogue.delete('gone');
+    const binned = await sqlite.catalogue.info('binned');
+    const purgedAt = await sqlite.catalogue.purgedAt('gone');
     const sourceNotes = await sqlite.log.load('notes');
     const sourceInfo = await sqlite.catalogue.info('notes');
     await sqlite.close();
 
     const url = await freshDatabaseUrl();
     expect(await migrate(file, url)).toMatch(
-      /2 documents .*: 2 copied, 0 already there, 0 merged, 0 failed; 3 images/,
+      /3 documents .*: 3 copied, 0 already there, 0 merged, 0 failed; 3 images, 1 purged names/,
     );
     const target = await openTestPostgres(undefined, url);
     try {
       expect(await target.log.load('notes')).toEqual(sourceNotes);
       expect(await target.catalogue.info('notes')).toEqual(sourceInfo);
       expect(textOf(await target.log.load('plan'))).toBe('Step one');
+      expect(await target.catalogue.info('binned')).toEqual(binned);
+      expect(await target.catalogue.purgedAt('gone')).toBe(purgedAt);
+      expect(
+        await target.catalogue.create('gone', { title: null, content: typing(new Y.Doc(), 'x') }),
+      ).toBeNull();
       expect(await target.blobs.get(PHOTO_HASH)).toEqual(PHOTO);
       expect(await target.blobs.get(DIAGRAM_HASH)).toEqual(DIAGRAM);
       // The references came too: purging one document keeps the image the other still shows.
@@ -81,14 +94,16 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
       await target.close();
     }
 
-    expect(await migrate(file, url)).toMatch(/2 documents .*: 0 copied, 2 already there, 0 merged, 0 failed/);
+    expect(await migrate(file, url)).toMatch(
+      /3 documents .*: 0 copied, 3 already there, 0 merged, 0 failed; 3 images, 0 purged names/,
+    );
 
     // Typed into the file after the first copy: the next run merges it, keeping the database's edits.
     const again = openSqliteStorage({ file, logger: silentLogger() });
     await again.log.append('plan', typing(plan, ', step two'));
     await again.blobs.put('plan', DIAGRAM_HASH, DIAGRAM);
     await again.close();
-    expect(await migrate(file, url)).toMatch(/: 0 copied, 1 already there, 1 merged, 0 failed/);
+    expect(await migrate(file, url)).toMatch(/: 0 copied, 2 already there, 1 merged, 0 failed/);
     const merged = await openTestPostgres(undefined, url);
     try {
       expect(textOf(await merged.log.load('plan'))).toBe('Step one, step two');

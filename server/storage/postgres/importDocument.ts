@@ -13,8 +13,8 @@ export async function importDocument(pool: Pool, doc: DocumentExport): Promise<b
   return inTransaction(pool, async (client) => {
     const logBytes = doc.entries.reduce((sum, entry) => sum + entry.data.byteLength, 0);
     const { rowCount } = await client.query(
-      `INSERT INTO documents (name, title, created_at, updated_at, last_seq, snapshot_bytes, log_bytes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING`,
+      `INSERT INTO documents (name, title, created_at, updated_at, last_seq, snapshot_bytes, log_bytes, deleted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING`,
       [
         doc.name,
         doc.title,
@@ -23,6 +23,7 @@ export async function importDocument(pool: Pool, doc: DocumentExport): Promise<b
         doc.lastSeq,
         doc.snapshot?.data.byteLength ?? 0,
         logBytes,
+        doc.deletedAt,
       ],
     );
     if (rowCount === 0) return false;
@@ -41,4 +42,22 @@ export async function importDocument(pool: Pool, doc: DocumentExport): Promise<b
     }
     return true;
   });
+}
+
+/**
+ * Remembers names purged elsewhere as purged here too (a stale client must not bring them
+ * back on the new database either); resolves with how many were new.
+ */
+export async function importPurgedNames(
+  pool: Pool,
+  purged: readonly { name: string; purgedAt: number }[],
+): Promise<number> {
+  if (purged.length === 0) return 0;
+  const { rowCount } = await pool.query(
+    `INSERT INTO purged_documents (name, purged_at)
+     SELECT name, purged_at FROM unnest($1::text[], $2::bigint[]) AS p (name, purged_at)
+     ON CONFLICT (name) DO NOTHING`,
+    [purged.map((p) => p.name), purged.map((p) => p.purgedAt)],
+  );
+  return rowCount ?? 0;
 }

@@ -11,8 +11,14 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
   try {
     migrate(db);
     const documents = db
-      .prepare('SELECT name, title, created_at, updated_at FROM documents ORDER BY name')
-      .all() as { name: string; title: string | null; created_at: number; updated_at: number }[];
+      .prepare('SELECT name, title, created_at, updated_at, deleted_at FROM documents ORDER BY name')
+      .all() as {
+      name: string;
+      title: string | null;
+      created_at: number;
+      updated_at: number;
+      deleted_at: number | null;
+    }[];
     const selectSnapshot = db.prepare<
       [string],
       { snapshot: Buffer; state_vector: Buffer | null; through_seq: number }
@@ -31,6 +37,7 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
         title: row.title,
         createdAt: row.created_at,
         updatedAt: row.updated_at,
+        deletedAt: row.deleted_at,
         lastSeq: Math.max(entries.at(-1)?.seq ?? 0, snapshot?.through_seq ?? 0),
         snapshot:
           snapshot === undefined
@@ -46,6 +53,19 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
           .map(({ hash, type, data }) => ({ hash, blob: { bytes: data, type } })),
       };
     }
+  } finally {
+    db.close();
+  }
+}
+
+/** The names an Inkwell SQLite file remembers as purged, with when (already migrated by the caller). */
+export function exportSqlitePurgedNames(file: string): { name: string; purgedAt: number }[] {
+  const db = new Database(file, { fileMustExist: true, readonly: true });
+  try {
+    return db.prepare('SELECT name, purged_at AS purgedAt FROM purged_documents ORDER BY name').all() as {
+      name: string;
+      purgedAt: number;
+    }[];
   } finally {
     db.close();
   }
