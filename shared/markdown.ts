@@ -1,5 +1,12 @@
-import { getExtensionField, resolveExtensions, type AnyExtension, type JSONContent } from '@tiptap/core';
+import {
+  getExtensionField,
+  resolveExtensions,
+  type AnyExtension,
+  type JSONContent,
+  type MarkdownTokenizer,
+} from '@tiptap/core';
 import { MarkdownManager } from '@tiptap/markdown';
+import { Marked, type marked } from 'marked';
 import { documentExtensions } from './editorSchema.ts';
 
 /**
@@ -37,6 +44,66 @@ function longestRun(text: string, char: string): number {
   return longest;
 }
 
+/**
+ * Tiptap's block tokenizers for ordered lists, task lists and tables split the whole rest of
+ * the document into lines every time marked asks them whether a block starts here, which is
+ * at every block: parsing was quadratic (a 512 KiB Markdown import took 15 s, 5 MiB over ten
+ * minutes, all of it blocking the server). Each is handed only what it can consume: nothing
+ * when the first line cannot start its block, else the text up to the first blank line
+ * followed by an unindented line that cannot continue it. Both bounds are supersets of what
+ * the tokenizers accept (they stop there or earlier), so the tokens are the same.
+ */
+const BLANK_THEN_UNINDENTED = /\n[^\S\n]*\n(?:[^\S\n]*\n)*(?=\S)/g;
+const LEADING_BLANK_LINES = /^(?:[^\S\n]*\n)*/;
+
+interface BlockBounds {
+  /** A line that may start the block (matched at its first non-blank line). */
+  starts: RegExp;
+  /** An unindented line after a blank one that may still continue it (e.g. the next "2."). */
+  continues?: RegExp;
+}
+
+const BOUNDED_BLOCKS: Record<string, BlockBounds> = {
+  orderedList: { starts: /^[^\S\n]*[0-9A-Za-z]+[.)]\s/, continues: /^[0-9A-Za-z]+[.)]\s/ },
+  taskList: { starts: /^[^\S\n]*[-+*]\s+\[[ xX]\]\s/ },
+};
+
+function blockExtent(src: string, bounds: BlockBounds): number {
+  const from = LEADING_BLANK_LINES.exec(src)?.[0].length ?? 0;
+  if (!bounds.starts.test(src.slice(from, from + 64))) return 0;
+  BLANK_THEN_UNINDENTED.lastIndex = from;
+  for (let blank; (blank = BLANK_THEN_UNINDENTED.exec(src)) !== null;) {
+    const next = blank.index + blank[0].length;
+    if (bounds.continues === undefined || !bounds.continues.test(src.slice(next, next + 64))) return next;
+  }
+  return src.length;
+}
+
+function boundedTokenizer(tokenizer: MarkdownTokenizer, name: string): MarkdownTokenizer {
+  const bounds = BOUNDED_BLOCKS[name];
+  if (bounds !== undefined) {
+    return {
+      ...tokenizer,
+      tokenize: (src, tokens, lexer) => {
+        const end = blockExtent(src, bounds);
+        return end === 0 ? undefined : tokenizer.tokenize(src.slice(0, end), tokens, lexer);
+      },
+    };
+  }
+  const { start } = tokenizer;
+  if (name === 'table' && typeof start === 'function') {
+    // A table starts where a header line is followed by a separator line: two lines decide.
+    return {
+      ...tokenizer,
+      start: (src) => {
+        const second = src.indexOf('\n', src.indexOf('\n') + 1);
+        return start(second === -1 ? src : src.slice(0, second));
+      },
+    };
+  }
+  return tokenizer;
+}
+
 const textOf = (node: JSONContent): string => node.text ?? (node.content ?? []).map(textOf).join('');
 
 /**
@@ -67,11 +134,24 @@ function markdownExtensions(): AnyExtension[] {
         },
       });
     }
+    const tokenizer = getExtensionField<MarkdownTokenizer | undefined>(extension, 'markdownTokenizer');
+    if (tokenizer !== undefined && tokenizer.level === 'block') {
+      const bounded = boundedTokenizer(tokenizer, extension.name);
+      if (bounded !== tokenizer) return extension.extend({ markdownTokenizer: bounded });
+    }
     return extension;
   });
 }
 
-const manager = new MarkdownManager({ extensions: markdownExtensions() });
+/**
+ * A marked instance of its own for a MarkdownManager: by default every manager registers its
+ * tokenizers on marked's one global instance, where a later manager's take precedence. The
+ * manager's type asks for the global's type, but it uses only what an instance has too
+ * (`Lexer`, `lexer`, `defaults`, `setOptions`, `use`).
+ */
+export const isolatedMarked = (): typeof marked => new Marked() as unknown as typeof marked;
+
+const manager = new MarkdownManager({ marked: isolatedMarked(), extensions: markdownExtensions() });
 
 /** A document's ProseMirror JSON as Markdown. */
 export function toMarkdown(doc: JSONContent): string {

@@ -87,11 +87,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ INSTANCE_ID: 'web 2' })).toThrow(/INSTANCE_ID/);
   });
 
-  it('caps imported files at 5 MiB, never above the document limit', () => {
-    expect(loadConfig({}).maxImportBytes).toBe(5_242_880);
-    expect(loadConfig({ MAX_IMPORT_BYTES: '1048576' }).maxImportBytes).toBe(1_048_576);
+  it('caps imported files at 1 MiB, never above the document limit', () => {
+    expect(loadConfig({}).maxImportBytes).toBe(1_048_576);
+    expect(loadConfig({ MAX_IMPORT_BYTES: '4194304' }).maxImportBytes).toBe(4_194_304);
     // The default follows a document limit below it instead of refusing to start.
-    expect(loadConfig({ MAX_DOCUMENT_BYTES: '2097152' }).maxImportBytes).toBe(2_097_152);
+    expect(loadConfig({ MAX_DOCUMENT_BYTES: '524288' }).maxImportBytes).toBe(524_288);
     expect(() => loadConfig({ MAX_DOCUMENT_BYTES: '2097152', MAX_IMPORT_BYTES: '2097153' })).toThrow(
       /MAX_IMPORT_BYTES.*MAX_DOCUMENT_BYTES/,
     );
