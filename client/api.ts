@@ -46,22 +46,18 @@ async function request<T>(path: string, init?: RequestInit, token?: string | nul
   }
   if (!response.ok) throw await failureOf(response);
   // A 204 (purge) has no body.
-  const body = (await response.json().catch(() => null)) as unknown;
-  if (!response.ok) {
-    const error = (body as Partial<ApiErrorBody> | null)?.error;
-    throw new ApiRequestError(
-      response.status,
-      error?.message ?? `HTTP ${response.status}`,
-      error?.code ?? null,
-    );
-  }
-  return body as T;
+  return (await response.json().catch(() => null)) as T;
 }
 
 /** The error an answer that is not ok stands for, in the server's words when it gave some. */
 async function failureOf(response: Response): Promise<ApiRequestError> {
   const body = (await response.json().catch(() => null)) as Partial<ApiErrorBody> | null;
-  return new ApiRequestError(response.status, body?.error?.message ?? `HTTP ${response.status}`);
+  const error = body?.error;
+  return new ApiRequestError(
+    response.status,
+    error?.message ?? `HTTP ${response.status}`,
+    error?.code ?? null,
+  );
 }
 
 const post = (
