@@ -21,6 +21,12 @@ export interface DocumentBus {
   join(doc: string, listener: DocumentListener): Promise<DocumentChannel>;
   /** Called after a reconnect (messages may have been missed) and when an instance dies. */
   watch(listener: BusListener): void;
+  /**
+   * Tells every other instance to close a document's sessions with `code` (it went to the
+   * trash or was purged here). Best effort, like every message: the catalogue already refuses
+   * the document, so a session that missed it is refused when it reconnects.
+   */
+  announceEviction(doc: string, code: number, reason: string): void;
 }
 
 /** What a room hears from other instances about its document. */
@@ -39,6 +45,8 @@ export interface BusListener {
   resync(): void;
   /** An instance stopped renewing its liveness key: its clients' presence goes. */
   instanceGone(instanceId: string): void;
+  /** Another instance evicted a document (see `announceEviction`). */
+  evicted(doc: string, code: number, reason: string): void;
 }
 
 /** One room's side of its document's channel. */
@@ -66,4 +74,5 @@ export const SINGLE_INSTANCE_BUS: DocumentBus = Object.freeze({
   clustered: false,
   join: async () => NO_CHANNEL,
   watch: () => {},
+  announceEviction: () => {},
 });

@@ -161,6 +161,10 @@ export class RedisDocumentBus implements DocumentBus {
     this.watchers.push(listener);
   }
 
+  announceEviction(doc: string, code: number, reason: string): void {
+    this.publish(this.evictionsChannel, { type: 'evict', from: this.instanceId, doc, code, reason });
+  }
+
   /**
    * Unsubscribes, removes this instance's liveness key (the others drop its clients' presence
    * at once instead of after the key's TTL) and quits. Nothing is published afterwards.
@@ -180,6 +184,11 @@ export class RedisDocumentBus implements DocumentBus {
 
   private channelOf(doc: string): string {
     return `${this.options.prefix}doc:${doc}`;
+  }
+
+  /** Every instance's channel for evictions (the `doc:` channels are only the holders'). */
+  private get evictionsChannel(): string {
+    return `${this.options.prefix}evictions`;
   }
 
   private async subscribe(channel: string): Promise<void> {
@@ -228,6 +237,12 @@ export class RedisDocumentBus implements DocumentBus {
       return;
     }
     if (message.from === this.instanceId) return;
+    if (message.type === 'evict') {
+      if (channel.toString() !== this.evictionsChannel) return;
+      this.metrics.messageReceived();
+      for (const watcher of this.watchers) watcher.evicted(message.doc, message.code, message.reason);
+      return;
+    }
     // A message naming another document than its channel's is not ours to trust.
     if (channel.toString() !== this.channelOf(message.doc)) return;
     this.metrics.messageReceived();
@@ -257,6 +272,8 @@ export class RedisDocumentBus implements DocumentBus {
     if (!this.wasReady) {
       this.wasReady = true;
       logger.info({ instance: this.instanceId }, 'connected to redis');
+      // Once: ioredis resubscribes it after every reconnect (autoResubscribe).
+      await this.subscriber.subscribe(this.evictionsChannel).catch(() => this.metrics.redisError());
       return;
     }
     this.metrics.redisReconnected();

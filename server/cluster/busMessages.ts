@@ -14,9 +14,15 @@ export type BusMessage =
   /** The sender's clients' awareness changes (a y-protocols awareness update). */
   | { type: 'awareness'; from: string; doc: string; update: Uint8Array }
   /** The sender just joined the document and asks for everyone's awareness states. */
-  | { type: 'awareness-query'; from: string; doc: string };
+  | { type: 'awareness-query'; from: string; doc: string }
+  /**
+   * The document was moved to the trash or purged through the sender: every instance closes
+   * its sessions with `code` (sent on the instances' shared channel, not the document's, since
+   * only instances holding the room subscribe to that one).
+   */
+  | { type: 'evict'; from: string; doc: string; code: number; reason: string };
 
-const MessageType = { entries: 0, awareness: 1, 'awareness-query': 2 } as const;
+const MessageType = { entries: 0, awareness: 1, 'awareness-query': 2, evict: 3 } as const;
 
 /** Bounds a hostile or corrupted message (a batch is one group commit of one document). */
 const MAX_ENTRIES = 100_000;
@@ -42,6 +48,10 @@ export function encodeBusMessage(message: BusMessage): Uint8Array {
       encoding.writeVarUint8Array(encoder, message.update);
       break;
     case 'awareness-query':
+      break;
+    case 'evict':
+      encoding.writeVarUint(encoder, message.code);
+      encoding.writeVarString(encoder, message.reason);
       break;
     default: {
       const unhandled: never = message;
@@ -77,6 +87,11 @@ export function decodeBusMessage(bytes: Uint8Array): BusMessage {
       case MessageType['awareness-query']:
         message = { type: 'awareness-query', from, doc };
         break;
+      case MessageType.evict: {
+        const code = decoding.readVarUint(decoder);
+        message = { type: 'evict', from, doc, code, reason: decoding.readVarString(decoder) };
+        break;
+      }
       default:
         throw new BusMessageError(`unknown message type ${type}`);
     }

@@ -58,10 +58,12 @@ export class RoomRegistry {
 
   private readonly logCheck: NodeJS.Timeout | null = null;
   private checking = false;
+  private readonly bus: DocumentBus;
 
   constructor(options: RoomRegistryOptions) {
     this.options = options;
     const bus = options.bus ?? SINGLE_INSTANCE_BUS;
+    this.bus = bus;
     if (!bus.clustered) return;
     bus.watch({
       resync: () => {
@@ -74,6 +76,7 @@ export class RoomRegistry {
       instanceGone: (instanceId) => {
         for (const room of this.loaded.values()) room.forgetInstance(instanceId);
       },
+      evicted: (doc, code, reason) => void this.evictHere(doc, code, reason),
     });
     this.logCheck = setInterval(
       () => void this.checkLogs(),
@@ -156,10 +159,17 @@ export class RoomRegistry {
   }
 
   /**
-   * Closes a document's connections with `code` and unloads its room, if it is in memory.
-   * Resolves once its pending appends are committed: the caller may then delete it.
+   * Closes a document's connections with `code` on every instance, and unloads its room here,
+   * if it is in memory. Resolves once this instance's pending appends are committed: the
+   * caller may then delete it. (The other instances' rooms close when the bus brings the
+   * eviction; the catalogue already refuses the document, so nobody gets back in meanwhile.)
    */
   async evict(name: string, code: number, reason: string): Promise<void> {
+    this.bus.announceEviction(name, code, reason);
+    await this.evictHere(name, code, reason);
+  }
+
+  private async evictHere(name: string, code: number, reason: string): Promise<void> {
     const room = await this.loads.get(name)?.catch(() => null);
     if (room === undefined || room === null || room.isDestroyed) return;
     room.closeConnections(code, reason);

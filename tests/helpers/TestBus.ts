@@ -38,6 +38,10 @@ export class TestBusHub {
     });
   }
 
+  evict(from: TestBus, doc: string, code: number, reason: string): void {
+    for (const to of this.buses) if (to !== from) for (const w of to.watchers) w.evicted(doc, code, reason);
+  }
+
   send(from: TestBus, doc: string, message: Message): void {
     for (const to of this.buses)
       if (to !== from) this.queue.push({ to, doc, from: from.instanceId, message });
@@ -70,6 +74,11 @@ export class TestBus implements DocumentBus {
 
   watch(listener: BusListener): void {
     this.watchers.push(listener);
+  }
+
+  /** Delivered at once to the other buses' watchers (evictions carry no ordering). */
+  announceEviction(doc: string, code: number, reason: string): void {
+    this.hub.evict(this, doc, code, reason);
   }
 
   receive(doc: string, from: string, message: Message): void {

@@ -119,6 +119,23 @@ describe('several instances over Redis', () => {
     await waitFor(() => !namesSeenBy(remote).includes('Doomed'), 'Doomed to disappear');
   });
 
+  it('a document moved to the trash through one instance closes its sessions on every instance', async () => {
+    const { spawn } = await deployment();
+    const [a, b] = await Promise.all([spawn(), spawn()]);
+    const onA = client(a, 'binned');
+    const onB = client(b, 'binned');
+    await Promise.all([onA.firstSync, onB.firstSync]);
+    await typeInto(onB, 'x', 3);
+    await waitFor(() => onA.text() === 'xxx', 'the edit to reach A');
+    const closedOnB = new Promise<number | undefined>((resolve) => {
+      onB.provider.on('connection-close', (event: CloseEvent | null) => resolve(event?.code));
+    });
+    expect((await fetch(`${a.url}/api/docs/binned`, { method: 'DELETE' })).ok).toBe(true);
+    // B holds the room with no request of its own: only the bus can tell it.
+    expect(await closedOnB).toBe(4410);
+    expect((await fetch(`${b.url}/api/docs/binned`)).status).toBe(410);
+  });
+
   it('a graceful stop publishes its last commits, takes its people away at once and leaves no key behind', async () => {
     const { spawn, prefix } = await deployment();
     const [stopping, staying] = await Promise.all([spawn(), spawn()]);

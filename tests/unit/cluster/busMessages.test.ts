@@ -19,6 +19,7 @@ describe('bus messages', () => {
     },
     { type: 'awareness', from: 'b', doc: 'd', update: Uint8Array.of(9, 9) },
     { type: 'awareness-query', from: 'c', doc: 'd' },
+    { type: 'evict', from: 'e', doc: 'f', code: 4410, reason: 'this document is in the trash' },
   ];
 
   it('round-trip every kind, binary, with large sequence numbers and any document name', () => {

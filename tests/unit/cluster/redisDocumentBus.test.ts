@@ -78,7 +78,7 @@ describe('RedisDocumentBus on a real Redis', () => {
     expect((await b.liveInstances()).map((i) => i.id).sort()).toEqual([a.instanceId, b.instanceId].sort());
     // B hears from A, so it watches A's key.
     const gone = deferred<string>();
-    b.watch({ resync: () => {}, instanceGone: (id) => gone.resolve(id) });
+    b.watch({ resync: () => {}, instanceGone: (id) => gone.resolve(id), evicted: () => {} });
     const onB = recorder();
     await b.join('doc', onB.listener);
     (await a.join('doc', recorder().listener)).queryAwareness();
@@ -86,6 +86,32 @@ describe('RedisDocumentBus on a real Redis', () => {
     await a.close();
     expect(await gone.promise).toBe(a.instanceId);
     expect((await b.liveInstances()).map((i) => i.id)).toEqual([b.instanceId]);
+  });
+
+  it('tells every other instance of an eviction, holding the document or not', async () => {
+    const prefix = freshRedisPrefix();
+    const [a, b] = await Promise.all([bus(prefix), bus(prefix)]);
+    const evicted = deferred<[string, number, string]>();
+    const heardByA: string[] = [];
+    a.watch({ resync: () => {}, instanceGone: () => {}, evicted: (doc) => heardByA.push(doc) });
+    b.watch({
+      resync: () => {},
+      instanceGone: () => {},
+      evicted: (doc, code, reason) => evicted.resolve([doc, code, reason]),
+    });
+    // Neither has joined the document: the eviction travels on the instances' shared channel.
+    const redis = new Redis(testRedisUrl());
+    try {
+      await waitFor(async () => {
+        const [, subscribers] = (await redis.pubsub('NUMSUB', `${prefix}evictions`)) as [string, number];
+        return subscribers === 2;
+      }, 'both buses to subscribe to evictions');
+    } finally {
+      redis.disconnect();
+    }
+    a.announceEviction('gone/doc', 4410, 'this document is in the trash');
+    expect(await evicted.promise).toEqual(['gone/doc', 4410, 'this document is in the trash']);
+    expect(heardByA).toEqual([]);
   });
 
   it('says Redis is unreachable when it is', async () => {
