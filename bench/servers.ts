@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { benchDatabase } from './benchDatabase.ts';
 import { ensureServerBuild, SERVER_BUNDLE } from '../scripts/serverBuild.ts';
 import type { WireFlavor } from './wire.ts';
+import { freePort } from '../tests/helpers/freePort.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ; `getconf CLK_TCK` on Linux
@@ -251,18 +252,6 @@ export class RunningServer {
     }
     throw new Error(`${this.kind.name} did not start:\n${this.output}`);
   }
-}
-
-/** A port nothing listens on right now, on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {

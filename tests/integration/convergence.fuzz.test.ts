@@ -11,6 +11,7 @@ import { WRITER } from '../helpers/roomFakes.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { TestSocketPair } from '../helpers/TestSocketPair.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { randomEdit } from '../helpers/fuzzEdits.ts';
 
 /**
  * Seeded convergence fuzz: several clients make random edits while they randomly
@@ -21,16 +22,6 @@ const SEEDS = process.env.FUZZ_SEED ? [Number(process.env.FUZZ_SEED)] : [1, 2, 3
 const CLIENTS = 4;
 const STEPS = 160;
 const ROOM = 'fuzz';
-
-function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
-  const text = doc.getText('text');
-  if (text.length > 0 && prng.int32(gen, 0, 3) === 0) {
-    const index = prng.int32(gen, 0, text.length - 1);
-    text.delete(index, Math.min(prng.int32(gen, 1, 4), text.length - index));
-  } else {
-    text.insert(prng.int32(gen, 0, text.length), prng.word(gen, 1, 6));
-  }
-}
 
 /** Runs one seed, rethrowing a failure with the seed that replays it. */
 async function withSeed<T>(seed: number, run: (gen: prng.PRNG) => Promise<T>): Promise<void> {

@@ -6,6 +6,7 @@ import { waitForConvergence, type TestClient } from '../helpers/clients.ts';
 import { freshDatabaseUrl, runSql } from '../helpers/postgres.ts';
 import { freshRedisPrefix, requireRedis, testRedisUrl } from '../helpers/redis.ts';
 import { tempDataDir } from '../helpers/server.ts';
+import { randomEdit } from '../helpers/fuzzEdits.ts';
 
 /**
  * Seeded convergence fuzz across instances: clients on random instances make random edits
@@ -19,16 +20,6 @@ const CLIENTS = 5;
 const STEPS = 90;
 
 const servers = useChildServers();
-
-function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
-  const text = doc.getText('text');
-  if (text.length > 0 && prng.int32(gen, 0, 3) === 0) {
-    const index = prng.int32(gen, 0, text.length - 1);
-    text.delete(index, Math.min(prng.int32(gen, 1, 4), text.length - index));
-  } else {
-    text.insert(prng.int32(gen, 0, text.length), prng.word(gen, 1, 6));
-  }
-}
 
 /** The document as PostgreSQL stores it: snapshot, then the entries after it. */
 async function storedText(databaseUrl: string, room: string): Promise<string> {
