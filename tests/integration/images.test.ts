@@ -99,22 +99,26 @@ describe.each(STORAGE_BACKENDS)('image uploads on $name', (backend) => {
     expect((await fetch(`${server.url}${own.url}`)).status).toBe(404);
     expect((await fetch(`${server.url}${shared.url}`)).status).toBe(200);
   });
+});
 
-  it.runIf(backend.name === 'PostgreSQL')(
-    'an image uploaded through one instance is served by another on the same database',
-    async () => {
-      const other = await startTestServer(sameStorage(server.config));
-      try {
-        const jpeg = Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 7, 7, 7);
-        const image = (await (await upload(server.url, 'pics', jpeg)).json()) as { url: string };
-        const served = await fetch(`${other.url}${image.url}`);
-        expect(served.headers.get('content-type')).toBe('image/jpeg');
-        expect(new Uint8Array(await served.arrayBuffer())).toEqual(jpeg);
-      } finally {
-        await other.close();
-      }
-    },
-  );
+// Several instances share storage only on PostgreSQL (SQLite is one process's file).
+const POSTGRES = STORAGE_BACKENDS.find((backend) => backend.name === 'PostgreSQL')!;
+
+describe('image uploads on several PostgreSQL instances', () => {
+  it('an image uploaded through one instance is served by another on the same database', async () => {
+    const server = await startTestServer({ ...(await POSTGRES.freshConfig()), maxImageBytes: 64 * 1024 });
+    const other = await startTestServer(sameStorage(server.config));
+    try {
+      const jpeg = Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 7, 7, 7);
+      const image = (await (await upload(server.url, 'pics', jpeg)).json()) as { url: string };
+      const served = await fetch(`${other.url}${image.url}`);
+      expect(served.headers.get('content-type')).toBe('image/jpeg');
+      expect(new Uint8Array(await served.arrayBuffer())).toEqual(jpeg);
+    } finally {
+      await other.close();
+      await server.close();
+    }
+  });
 });
 
 describe('image uploads with auth on', () => {
