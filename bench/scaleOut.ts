@@ -4,7 +4,7 @@
  */
 import * as Y from 'yjs';
 import { deploy, type ClusterKind } from './deployments.ts';
-import { LoadClient, SequenceWriter, forEachSequence } from './wire.ts';
+import { LoadClient, SequenceWriter, forEachSequence, lostEdits, typeUntilStopped } from './wire.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,18 +35,11 @@ export async function clusterDurability(kind: ClusterKind, seconds = 3): Promise
     });
     const writer = new SequenceWriter({ flavor: kind.flavor, url: cluster.urlFor(doc, 0), doc });
     await Promise.all([observer.synced, writer.client.synced]);
-    let typing = true;
-    const typed = (async () => {
-      for (let seq = 0; typing; seq++) {
-        writer.write(seq);
-        await sleep(20);
-      }
-    })();
+    const typing = typeUntilStopped(writer);
     await sleep(seconds * 1000);
     await cluster.kill(0);
     const broadcast = new Set(seen);
-    typing = false;
-    await typed;
+    await typing.stop();
     writer.client.close();
     // The observer stays: the surviving instance keeps its clients (and the document loaded).
 
@@ -64,11 +57,7 @@ export async function clusterDurability(kind: ClusterKind, seconds = 3): Promise
     await sleep(1_000);
     checker.close();
     observer.close();
-    const present = new Set<number>();
-    forEachSequence(new TextEncoder().encode(ydoc.getText('text').toString()), (seq) => present.add(seq));
-    let lost = 0;
-    for (const seq of broadcast) if (!present.has(seq)) lost++;
-    return { broadcast: broadcast.size, lost };
+    return { broadcast: broadcast.size, lost: lostEdits(broadcast, ydoc.getText('text').toString()) };
   } finally {
     await cluster.stop();
   }

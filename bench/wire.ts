@@ -219,3 +219,32 @@ export async function openInBatches<T>(
   }
   return clients;
 }
+
+/**
+ * Types one numbered edit every 20 ms (50 a second, a writer mid-sentence) until `stop`,
+ * which resolves once the last one is sent: the crash workloads kill a server meanwhile.
+ */
+export function typeUntilStopped(writer: SequenceWriter): { stop(): Promise<void> } {
+  let typing = true;
+  const typed = (async () => {
+    for (let seq = 0; typing; seq++) {
+      writer.write(seq);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: () => {
+      typing = false;
+      return typed;
+    },
+  };
+}
+
+/** How many of the numbered edits seen broadcast a document's text no longer holds. */
+export function lostEdits(broadcast: ReadonlySet<number>, text: string): number {
+  const present = new Set<number>();
+  forEachSequence(new TextEncoder().encode(text), (seq) => present.add(seq));
+  let lost = 0;
+  for (const seq of broadcast) if (!present.has(seq)) lost++;
+  return lost;
+}

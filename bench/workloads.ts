@@ -6,7 +6,15 @@ import * as Y from 'yjs';
 import { loadEditingTrace, traceToUpdates } from './editingTrace.ts';
 import { deploy, redisPerUpdate, type ClusterKind } from './deployments.ts';
 import { RunningServer, type ProcessStats, type ServerKind } from './servers.ts';
-import { LoadClient, SequenceWriter, forEachSequence, openInBatches, type UpdateKind } from './wire.ts';
+import {
+  LoadClient,
+  SequenceWriter,
+  forEachSequence,
+  lostEdits,
+  openInBatches,
+  typeUntilStopped,
+  type UpdateKind,
+} from './wire.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -468,19 +476,11 @@ export async function durability(kind: ServerKind, seconds = 3): Promise<Durabil
   });
   const writer = new SequenceWriter({ flavor: kind.flavor, url: server.documentUrl(doc), doc });
   await Promise.all([observer.synced, writer.client.synced]);
-  // Type until the kill, as a writer mid-sentence would be.
-  let typing = true;
-  const typed = (async () => {
-    for (let seq = 0; typing; seq++) {
-      writer.write(seq);
-      await sleep(20);
-    }
-  })();
+  const typing = typeUntilStopped(writer);
   await sleep(seconds * 1000);
   await server.kill();
   const broadcast = new Set(seen);
-  typing = false;
-  await typed;
+  await typing.stop();
   writer.client.close();
   observer.close();
 
@@ -490,11 +490,7 @@ export async function durability(kind: ServerKind, seconds = 3): Promise<Durabil
     await checker.synced;
     await sleep(1_000); // the reference server applies its stored state after the first sync
     checker.close();
-    const present = new Set<number>();
-    forEachSequence(new TextEncoder().encode(ydoc.getText('text').toString()), (seq) => present.add(seq));
-    let lost = 0;
-    for (const seq of broadcast) if (!present.has(seq)) lost++;
-    return { broadcast: broadcast.size, lost };
+    return { broadcast: broadcast.size, lost: lostEdits(broadcast, ydoc.getText('text').toString()) };
   } finally {
     await restarted.stop();
     restarted.removeData();
