@@ -17,8 +17,8 @@ interface CompactorOptions {
 }
 
 /**
- * Folds a room's log into its snapshot: every `compactAfterUpdates` entries and when the
- * room unloads. The snapshot is encoded from the room's own Y.Doc (never `Y.mergeUpdates`,
+ * Folds a room's log into its snapshot: every `compactAfterUpdates` entries (the first time
+ * somewhat sooner, see `threshold`) and when the room unloads. The snapshot is encoded from the room's own Y.Doc (never `Y.mergeUpdates`,
  * which turns quadratic on many small updates), and covers exactly the entries applied to
  * it, so the log may drop those. One compaction at a time.
  */
@@ -35,13 +35,26 @@ export class Compactor {
   /** Numbers applied beyond `appliedThroughSeq`, waiting for the ones before them. */
   private readonly appliedAhead = new Set<number>();
   private running: Promise<void> | null = null;
+  /**
+   * Log entries after which the next compaction starts. The first threshold is drawn between
+   * half of `compactAfterUpdates` and all of it; later ones are the whole setting. Rooms that
+   * load together and are typed into at the same pace (a restart, a load test) would
+   * otherwise all reach the threshold in the same second and compact back to back on the
+   * event loop: measured as a 10 to 14 s stall with 1,000 documents. The draw spreads them
+   * over half a period and they stay spread.
+   */
+  private threshold: number;
 
   constructor(
     private readonly options: CompactorOptions,
     stored: StoredDocument | null,
+    random: () => number = Math.random,
   ) {
     this.logLength = stored?.updates.length ?? 0;
     this.appliedThroughSeq = stored?.lastSeq ?? 0;
+    const { compactAfterUpdates } = options;
+    const earliest = Math.ceil(compactAfterUpdates / 2);
+    this.threshold = earliest + Math.floor(random() * (compactAfterUpdates - earliest + 1));
   }
 
   /** An entry with this sequence number was applied to the Y.Doc. */
@@ -82,7 +95,7 @@ export class Compactor {
 
   /** Starts a compaction when the log has grown long enough. */
   compactIfDue(): void {
-    if (this.logLength >= this.options.compactAfterUpdates) void this.compact();
+    if (this.logLength >= this.threshold) void this.compact();
   }
 
   /**
@@ -113,6 +126,7 @@ export class Compactor {
       .then(
         () => {
           this.logLength -= covered;
+          this.threshold = this.options.compactAfterUpdates;
           quota.compacted(snapshot.byteLength, coveredBytes);
           metrics.compaction(performance.now() - startedAt, true);
         },
