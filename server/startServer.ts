@@ -85,6 +85,7 @@ export async function startServer(
         connections: () => registry.connectionCount,
         documentsLoaded: () => registry.loadedCount,
         redisConnected: config.redis === null ? undefined : () => bus?.unreachable() === null,
+        ready: async (): Promise<boolean> => (await readiness.check()).ready,
       })
     : null;
   const bus =
@@ -100,7 +101,7 @@ export async function startServer(
   if (bus !== null && !(await bus.start())) {
     logger.warn({ reason: bus.unreachable() }, 'redis unreachable at start; starting unready and retrying');
   }
-  const readiness = new Readiness({
+  const readiness: Readiness = new Readiness({
     isShuttingDown,
     catalogue: storage.catalogue,
     probe: storage.probe?.bind(storage),

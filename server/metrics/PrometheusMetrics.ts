@@ -14,6 +14,8 @@ export interface MetricSources {
   documentsLoaded(): number;
   /** With REDIS_URL: whether Redis answers now (the gauge is absent on a lone instance). */
   redisConnected?: () => boolean;
+  /** What `/readyz` would answer now: whether this instance can accept and store edits. */
+  ready?: () => Promise<boolean>;
 }
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -56,6 +58,19 @@ export class PrometheusMetrics implements RoomMetrics, ConnectionMetrics, Cluste
         this.set(sources.documentsLoaded());
       },
     });
+    const { ready } = sources;
+    if (ready !== undefined) {
+      // The same answer as /readyz, so that "not ready" can be alerted on from the scrape
+      // alone (an instance that is up but cannot store edits still answers /metrics).
+      new Gauge({
+        name: 'inkwell_ready',
+        help: '1 while this instance can accept and store edits (as /readyz answers 200), else 0',
+        registers,
+        async collect() {
+          this.set((await ready()) ? 1 : 0);
+        },
+      });
+    }
     const { redisConnected } = sources;
     if (redisConnected !== undefined) {
       new Gauge({

@@ -134,3 +134,15 @@ export function sampleValue(
   }
   return 0;
 }
+
+/** Scrapes `${baseUrl}/metrics` and reads one sample (0 when absent). */
+export async function scrapeSample(
+  baseUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const response = await fetch(`${baseUrl}/metrics`, { headers });
+  if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
+  return sampleValue(parsePrometheusText(await response.text()), name, labels);
+}

@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { encodeAwareness, encodeSyncUpdate } from '../../shared/protocol.ts';
 import { connectClient, waitForConvergence, type TestClient } from '../helpers/clients.ts';
+import { scrapeSample } from '../helpers/prometheusText.ts';
 import { openRawSocket, type RawSocket } from '../helpers/rawSocket.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -41,6 +42,11 @@ describe('limits', () => {
     await flooder.opened;
     for (let i = 0; i < 50; i++) flooder.ws.send(encodeAwareness(Uint8Array.of(0)));
     expect((await flooder.closed).code).toBe(CloseCode.RateLimited);
+    // The operator sees it: one rate-limited close, counted under its close code too.
+    expect(await scrapeSample(server.url, 'inkwell_rate_limited_closes_total')).toBe(1);
+    expect(
+      await scrapeSample(server.url, 'inkwell_server_closes_total', { code: String(CloseCode.RateLimited) }),
+    ).toBe(1);
     honest.doc.getText('text').insert(0, 'unaffected');
     const other = client('room');
     await waitForConvergence([honest, other]);
@@ -131,6 +137,8 @@ describe('limits', () => {
     socket.resume();
     const code = await slowClosed;
     expect(code).toBe(CloseCode.TryAgainLater);
+    // At least the stalled reader (the writer may have been closed as slow too, see below).
+    expect(await scrapeSample(server.url, 'inkwell_slow_reader_closes_total')).toBeGreaterThanOrEqual(1);
     // The writer gets its own updates echoed; on a loaded machine this test's busy event loop
     // can read them too slowly and be closed as a slow reader as well. Either way it must be
     // back, and nothing it wrote may be lost.

@@ -38,6 +38,7 @@ describe('GET /metrics', () => {
       'nodejs_eventloop_lag_seconds',
       'inkwell_connections',
       'inkwell_documents_loaded',
+      'inkwell_ready',
       'inkwell_messages_received_total',
       'inkwell_messages_sent_total',
       'inkwell_received_bytes_total',
@@ -69,6 +70,7 @@ describe('GET /metrics', () => {
     await Promise.all(clients.map((c) => c.firstSync));
     await waitFor(async () => (await value('inkwell_connections')) === 3, 'three connections counted');
     expect(await value('inkwell_documents_loaded')).toBe(1);
+    expect(await value('inkwell_ready')).toBe(1);
     const before = await scrape();
     const writer = clients[0]!;
     for (let i = 0; i < 10; i++) writer.doc.getText('text').insert(0, String(i));

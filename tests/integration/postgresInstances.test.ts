@@ -4,6 +4,7 @@ import { CloseCode } from '../../shared/closeCodes.ts';
 import { useChildServers, type ChildServer } from '../helpers/childServer.ts';
 import { covers, waitForConvergence } from '../helpers/clients.ts';
 import { freshDatabaseUrl, runSql, schemaOf, terminateConnections } from '../helpers/postgres.ts';
+import { scrapeSample } from '../helpers/prometheusText.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { typeInto } from '../helpers/typing.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -91,10 +92,16 @@ describe('several instances on one PostgreSQL database', () => {
       detail: expect.stringMatching(/\S/),
     });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    // The scrape says the same, for alerting without a probe of /readyz.
+    expect(await scrapeSample(server.url, 'inkwell_ready')).toBe(0);
+    expect(
+      await scrapeSample(server.url, 'inkwell_storage_errors_total', { operation: 'append' }),
+    ).toBeGreaterThan(0);
 
     await runSql(url, `ALTER SCHEMA ${schema}_away RENAME TO ${schema}`);
     await typing;
     await waitFor(async () => (await fetch(`${server.url}/readyz`)).ok, '/readyz to recover');
+    expect(await scrapeSample(server.url, 'inkwell_ready')).toBe(1);
     await waitForConvergence([writer, observer], 30_000);
     expect(writer.text()).toBe('x'.repeat(400));
 
