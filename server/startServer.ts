@@ -13,7 +13,7 @@ import { createApp } from './http/app.ts';
 import type { CallerEnv } from './http/callerAccess.ts';
 import { mountOpsRoutes } from './http/opsRoutes.ts';
 import { Readiness } from './health/Readiness.ts';
-import { referenceImages } from './blobs/ImageReferences.ts';
+import { referenceImages } from './rooms/ImageReferences.ts';
 import { PrometheusMetrics } from './metrics/PrometheusMetrics.ts';
 import { StatsSampler } from './metrics/StatsSampler.ts';
 import { RedisFleetChannel } from './fleet/RedisFleetChannel.ts';

@@ -276,6 +276,24 @@ describe('image uploads on several PostgreSQL instances', () => {
       await server.close();
     }
   });
+
+  it('an image put into a document through another instance outlives a purge through the first', async () => {
+    const server = await startTestServer({ ...(await POSTGRES.freshConfig()), maxImageBytes: 64 * 1024 });
+    const other = await startTestServer(sameStorage(server.config));
+    try {
+      const gif = new TextEncoder().encode('GIF89a-two-instances');
+      const image = await imageIn(server, 'uploaded-on-one', gif);
+      await editContent(other, 'pasted-on-two', image.hash, (content) =>
+        content.insert(0, [imageNode(image.url)]),
+      );
+      await purge(server, 'uploaded-on-one');
+      expect((await fetch(`${server.url}${image.url}`)).status).toBe(200);
+      expect(await isStored(server, image.hash)).toBe(true);
+    } finally {
+      await other.close();
+      await server.close();
+    }
+  });
 });
 
 describe('image uploads with auth on', () => {

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
-import type { RoomObserver, RoomObserverFactory } from '../rooms/RoomObserver.ts';
+import type { RoomObserver, RoomObserverFactory } from './RoomObserver.ts';
 import type { BlobStore } from '../storage/BlobStore.ts';
 
 /**
