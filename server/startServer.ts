@@ -13,6 +13,7 @@ import { createApp } from './http/app.ts';
 import type { CallerEnv } from './http/callerAccess.ts';
 import { mountOpsRoutes } from './http/opsRoutes.ts';
 import { Readiness } from './health/Readiness.ts';
+import { referenceImages } from './rooms/ImageReferences.ts';
 import { PrometheusMetrics } from './metrics/PrometheusMetrics.ts';
 import { StatsSampler } from './metrics/StatsSampler.ts';
 import { RedisFleetChannel } from './fleet/RedisFleetChannel.ts';
@@ -123,7 +124,11 @@ export async function startServer(
     logger: logger.child({ component: 'rooms' }),
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,
-    observers: [mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' })), versioning.observer],
+    observers: [
+      mirrorTitles(storage.catalogue, logger.child({ component: 'rooms' })),
+      versioning.observer,
+      referenceImages(storage.blobs, logger.child({ component: 'rooms' })),
+    ],
     deletionOf: (name) => documentDeletion(storage.catalogue, name),
   });
   const lifecycle = new DocumentLifecycle({

@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
 import { CloseCode, DeletedReason } from '../../shared/closeCodes.ts';
 import { TITLE_TEXT } from '../../shared/documentModel.ts';
+import { blobHashesInUpdate } from '../blobs/blobSources.ts';
 import type { Logger } from '../logger.ts';
 import type { BlobStore } from '../storage/BlobStore.ts';
-import type { DocCatalogue, DocumentInfo } from '../storage/DocCatalogue.ts';
+import type { DocCatalogue, DocumentInfo, NewDocument } from '../storage/DocCatalogue.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import type { DocVersions } from '../storage/DocVersions.ts';
 import type { Clock } from '../storage/Storage.ts';
@@ -18,8 +19,8 @@ interface LoadedRooms {
 interface LifecycleDeps {
   log: DocLog;
   catalogue: DocCatalogue;
-  /** Images: a purge frees those no other document references. */
-  blobs: Pick<BlobStore, 'releaseDocument' | 'copyReferences'>;
+  /** Images: a new document references those it shows; a purge frees those no other document references. */
+  blobs: Pick<BlobStore, 'releaseDocument' | 'addReferences'>;
   /** Version history: a purge deletes it (the trash keeps it; a copy starts its own). */
   versions: Pick<DocVersions, 'removeDocument'>;
   rooms: LoadedRooms;
@@ -39,6 +40,17 @@ export class DocumentLifecycle {
 
   constructor(private readonly deps: LifecycleDeps) {
     this.clock = deps.clock ?? Date.now;
+  }
+
+  /**
+   * Creates a document with its initial content (null when the name is taken or was purged).
+   * The images the content shows (an import's `/blobs/` sources, a copy's images) are
+   * referenced by it, so they outlive a purge of the document they were uploaded to.
+   */
+  async create(name: string, initial: NewDocument): Promise<DocumentInfo | null> {
+    const created = await this.deps.catalogue.create(name, initial);
+    if (created !== null) await this.deps.blobs.addReferences(name, blobHashesInUpdate(initial.content));
+    return created;
   }
 
   /**
@@ -108,7 +120,7 @@ export class DocumentLifecycle {
    * source does not exist or the new name is taken.
    */
   async duplicate(source: string, copy: string, title: string): Promise<DocumentInfo | null> {
-    const { log, catalogue } = this.deps;
+    const { log } = this.deps;
     await log.flush();
     const stored = await log.load(source);
     if (stored === null) return null;
@@ -121,10 +133,7 @@ export class DocumentLifecycle {
         text.delete(0, text.length);
         text.insert(0, title);
       });
-      const created = await catalogue.create(copy, { title, content: Y.encodeStateAsUpdate(doc) });
-      // The copy shows the same images: they must outlive a purge of the original.
-      if (created !== null) await this.deps.blobs.copyReferences(source, copy);
-      return created;
+      return await this.create(copy, { title, content: Y.encodeStateAsUpdate(doc) });
     } finally {
       doc.destroy();
     }

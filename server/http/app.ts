@@ -180,7 +180,7 @@ export function createApp(deps: AppDeps, app = new Hono<CallerEnv>()): Hono<Call
       body.content === undefined
         ? newDocument(body.title, body.name === undefined)
         : importedDocument(body.content, body.title, deps.maxDocumentBytes);
-    const info = await catalogue.create(name, initial);
+    const info = await deps.lifecycle.create(name, initial);
     if (info === null) {
       // A purged name stays gone: a new document under it would be taken for the old one by
       // everyone holding its link (and by their offline copies).

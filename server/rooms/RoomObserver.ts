@@ -9,9 +9,10 @@ export interface RoomObserver {
   loaded(doc: Y.Doc): void;
   /**
    * One group commit of this instance's updates was applied to the Y.Doc. `authors`: the
-   * awareness names of the connections whose updates it held (none for a server-made change).
+   * awareness names of the connections whose updates it held (none for a server-made change);
+   * `blobHashes`: the stored-image URLs (`/blobs/<hash>`) its updates wrote (blobs/blobSources.ts).
    */
-  committed(doc: Y.Doc, authors: ReadonlySet<string>): void;
+  committed(doc: Y.Doc, authors: ReadonlySet<string>, blobHashes: ReadonlySet<string>): void;
   /** The room is flushing before it unloads: finish what is pending. */
   flush?(): Promise<void>;
   /** The room is gone; release what is held for it. */

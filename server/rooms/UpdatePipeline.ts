@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog } from '../storage/DocLog.ts';
 import type { DocumentChannel } from '../cluster/DocumentBus.ts';
+import { blobHashesIn } from '../blobs/blobSources.ts';
 import type { Compactor } from './Compactor.ts';
 import { DocumentTooLargeError } from './DocumentTooLargeError.ts';
 import { COMMITTED_ORIGIN } from './origins.ts';
@@ -37,10 +38,16 @@ type UpdateSource =
   | { kind: 'connection'; connection: RoomConnection }
   | { kind: 'server'; applied(): void; failed(error: Error): void };
 
-/** An update the log has committed, waiting to be applied. */
-interface CommittedUpdate {
+/** An update on its way to the log. */
+interface PendingUpdate {
   source: UpdateSource;
   update: Uint8Array;
+  /** The image URLs it writes (`blobHashesIn`), told to the observers once committed. */
+  blobHashes: readonly string[];
+}
+
+/** An update the log has committed, waiting to be applied. */
+interface CommittedUpdate extends PendingUpdate {
   seq: number;
   /** `performance.now()` when it arrived (for the metrics). */
   arrivedAt: number;
@@ -89,7 +96,11 @@ export class UpdatePipeline {
       reject(connection, CloseCode.MessageTooBig, `document would exceed ${quota.limit} bytes`);
       return;
     }
-    this.append({ kind: 'connection', connection }, update);
+    this.append({
+      source: { kind: 'connection', connection },
+      update,
+      blobHashes: blobHashesIn(decoded.structs),
+    });
   }
 
   /**
@@ -102,13 +113,16 @@ export class UpdatePipeline {
     if (!quota.tryReserve(update.byteLength)) {
       return Promise.reject(new DocumentTooLargeError(`the document would exceed ${quota.limit} bytes`));
     }
+    // A restore can bring back images: decoded here, as a client's update is in `accept`.
+    const blobHashes = blobHashesIn(Y.decodeUpdate(update).structs);
     return new Promise<void>((applied, failed) => {
-      this.append({ kind: 'server', applied, failed }, update);
+      this.append({ source: { kind: 'server', applied, failed }, update, blobHashes });
     });
   }
 
   /** Appends an update whose size is reserved, and queues its apply once committed. */
-  private append(source: UpdateSource, update: Uint8Array): void {
+  private append(pending: PendingUpdate): void {
+    const { source, update } = pending;
     const { name, log, logger, quota, metrics } = this.options;
     const arrivedAt = performance.now();
     const bytes = update.byteLength;
@@ -124,7 +138,7 @@ export class UpdatePipeline {
           this.committedAt = performance.now();
           queueMicrotask(() => this.applyCommitted());
         }
-        this.committed.push({ source, update, seq, arrivedAt });
+        this.committed.push({ ...pending, seq, arrivedAt });
       },
       (error: unknown) => {
         quota.released(bytes);
@@ -199,7 +213,8 @@ export class UpdatePipeline {
         const author = this.options.nameOf(connection);
         if (author !== null) authors.add(author);
       }
-      for (const observer of observers) observer.committed(doc, authors);
+      const blobHashes = new Set(batch.flatMap((entry) => entry.blobHashes));
+      for (const observer of observers) observer.committed(doc, authors, blobHashes);
     }
     compactor.compactIfDue();
   }

@@ -1,6 +1,9 @@
 /**
  * Content-addressed bytes (images) stored beside the documents, with which documents
  * reference each blob, so that purging a document frees the blobs no other document uses.
+ * A document references a blob from its upload (`put`) and from every committed content that
+ * shows it (`addReferences`: pasted from another document, written by any client, imported);
+ * references are dropped only when the document is purged, so its versions keep their images.
  *
  * Every implementation passes `tests/unit/storage/blobStoreContract.ts`.
  */
@@ -24,8 +27,11 @@ export interface BlobStore {
   /** Whether a blob is stored under that hash. */
   has(hash: string): Promise<boolean>;
 
-  /** Makes `to` reference every blob `from` references (a duplicated document). */
-  copyReferences(from: string, to: string): Promise<void>;
+  /**
+   * Records that `doc` references each of `hashes` that is stored; hashes of no stored blob
+   * are ignored (the document shows a broken image, or one of another server). Idempotent.
+   */
+  addReferences(doc: string, hashes: readonly string[]): Promise<void>;
 
   /**
    * Drops every reference of `doc` and deletes the blobs no document references any more;

@@ -1,17 +1,27 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { Role } from '../../shared/access.ts';
+import type { CreatedVersion } from '../../shared/api.ts';
+import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
 import { signToken } from '../../server/access/TokenVerifier.ts';
+import { connectClient } from '../helpers/clients.ts';
 import { runSql } from '../helpers/postgres.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { sameStorage, STORAGE_BACKENDS } from '../helpers/storageBackends.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const SECRET = 'image-test-secret-that-is-long-enough-012345';
 const PNG = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3);
 const SVG = new TextEncoder().encode(
   '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
 );
+
+interface Image {
+  hash: string;
+  url: string;
+}
 
 const upload = (
   base: string,
@@ -20,18 +30,76 @@ const upload = (
   headers: Record<string, string> = {},
 ) => fetch(`${base}/api/docs/${doc}/images`, { method: 'POST', body, headers });
 
-/** How many images the server's storage holds, read from its database directly. */
-async function blobRows(s: TestServer): Promise<number> {
+/**
+ * How many rows of an image table the server's storage holds, those matching `where` only,
+ * read from its database directly.
+ */
+async function rowCount(
+  s: TestServer,
+  table: 'blobs' | 'blob_refs',
+  where: { doc?: string; hash?: string } = {},
+): Promise<number> {
+  const columns = Object.entries(where);
+  const values = columns.map(([, value]) => value);
   if (s.config.database !== null) {
-    const rows = await runSql<{ n: number }>(s.config.database.url, 'SELECT count(*)::int AS n FROM blobs');
-    return rows[0]!.n;
+    const filter = columns.map(([column], i) => `${column} = $${i + 1}`).join(' AND ');
+    const sql = `SELECT count(*)::int AS n FROM ${table}${filter ? ` WHERE ${filter}` : ''}`;
+    return (await runSql<{ n: number }>(s.config.database.url, sql, values))[0]!.n;
   }
+  const filter = columns.map(([column]) => `${column} = ?`).join(' AND ');
   const db = new Database(path.join(s.config.dataDir, 'inkwell.db'), { readonly: true });
   try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM blobs').get() as { n: number }).n;
+    const sql = `SELECT COUNT(*) AS n FROM ${table}${filter ? ` WHERE ${filter}` : ''}`;
+    return (db.prepare(sql).get(...values) as { n: number }).n;
   } finally {
     db.close();
   }
+}
+
+const isStored = async (s: TestServer, hash: string) => (await rowCount(s, 'blobs', { hash })) === 1;
+
+/** Creates a document and uploads an image to it. */
+async function imageIn(s: TestServer, doc: string, bytes: Uint8Array<ArrayBuffer>): Promise<Image> {
+  await fetch(`${s.url}/api/docs`, { method: 'POST', body: JSON.stringify({ name: doc }) });
+  const response = await upload(s.url, doc, bytes);
+  expect(response.status).toBe(201);
+  return (await response.json()) as Image;
+}
+
+/** Deletes a document to the trash and purges it, as the trash page does. */
+async function purge(s: TestServer, doc: string): Promise<void> {
+  expect((await fetch(`${s.url}/api/docs/${doc}`, { method: 'DELETE' })).status).toBe(200);
+  expect((await fetch(`${s.url}/api/trash/${doc}`, { method: 'DELETE' })).status).toBe(204);
+}
+
+/**
+ * A stock y-websocket client edits a document's content (Tiptap's Yjs layout: image nodes
+ * are XmlElements with their attributes), and leaves once the server has recorded that the
+ * document references `hash`.
+ */
+async function editContent(
+  s: TestServer,
+  doc: string,
+  hash: string,
+  edit: (content: Y.XmlFragment) => void,
+): Promise<void> {
+  const client = connectClient(s.syncUrl, doc);
+  try {
+    await client.firstSync;
+    edit(client.doc.getXmlFragment(CONTENT_FRAGMENT));
+    await waitFor(
+      async () => (await rowCount(s, 'blob_refs', { doc, hash })) === 1,
+      `${doc} to reference the image`,
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+function imageNode(src: string): Y.XmlElement {
+  const image = new Y.XmlElement('image');
+  image.setAttribute('src', src);
+  return image;
 }
 
 describe.each(STORAGE_BACKENDS)('image uploads on $name', (backend) => {
@@ -65,11 +133,11 @@ describe.each(STORAGE_BACKENDS)('image uploads on $name', (backend) => {
   });
 
   it('refuses an SVG (or anything not PNG, JPEG, GIF or WebP) with 415, storing nothing', async () => {
-    const before = await blobRows(server);
+    const before = await rowCount(server, 'blobs');
     const response = await upload(server.url, 'pics', SVG, { 'content-type': 'image/png' });
     expect(response.status).toBe(415);
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/PNG, JPEG/);
-    expect(await blobRows(server)).toBe(before);
+    expect(await rowCount(server, 'blobs')).toBe(before);
   });
 
   it('refuses an image over the size limit with 413 and a clear message', async () => {
@@ -91,13 +159,102 @@ describe.each(STORAGE_BACKENDS)('image uploads on $name', (backend) => {
     const gif = new TextEncoder().encode('GIF89a-only-here');
     await fetch(`${server.url}/api/docs`, { method: 'POST', body: JSON.stringify({ name: 'shared-pics' }) });
     await fetch(`${server.url}/api/docs`, { method: 'POST', body: JSON.stringify({ name: 'own-pics' }) });
-    const shared = (await (await upload(server.url, 'shared-pics', PNG)).json()) as { url: string };
-    const own = (await (await upload(server.url, 'own-pics', gif)).json()) as { url: string };
+    const shared = (await (await upload(server.url, 'shared-pics', PNG)).json()) as Image;
+    const own = (await (await upload(server.url, 'own-pics', gif)).json()) as Image;
     await upload(server.url, 'own-pics', PNG);
-    await fetch(`${server.url}/api/docs/own-pics`, { method: 'DELETE' });
-    expect((await fetch(`${server.url}/api/trash/own-pics`, { method: 'DELETE' })).status).toBe(204);
+    await purge(server, 'own-pics');
     expect((await fetch(`${server.url}${own.url}`)).status).toBe(404);
+    expect(await isStored(server, own.hash)).toBe(false);
     expect((await fetch(`${server.url}${shared.url}`)).status).toBe(200);
+    expect(await isStored(server, shared.hash)).toBe(true);
+  });
+
+  it('an image a stock client puts into another document outlives a purge of the document it was uploaded to', async () => {
+    const webp = new TextEncoder().encode('RIFF\0\0\0\0WEBPpasted');
+    const image = await imageIn(server, 'uploaded-here', webp);
+    await editContent(server, 'pasted-there', image.hash, (content) =>
+      content.insert(0, [imageNode(image.url)]),
+    );
+
+    await purge(server, 'uploaded-here');
+    expect((await fetch(`${server.url}${image.url}`)).status).toBe(200);
+    expect(await isStored(server, image.hash)).toBe(true);
+
+    await purge(server, 'pasted-there');
+    expect((await fetch(`${server.url}${image.url}`)).status).toBe(404);
+    expect(await isStored(server, image.hash)).toBe(false);
+  });
+
+  it('an image whose src is changed to a stored image, absolute as a browser pastes it, is referenced too', async () => {
+    const gif = new TextEncoder().encode('GIF89a-src-changed');
+    const image = await imageIn(server, 'first-home', gif);
+    await editContent(server, 'second-home', image.hash, (content) => {
+      const placeholder = imageNode('https://example.com/elsewhere.gif');
+      content.insert(0, [placeholder]);
+      // A later transaction: the update names the attribute only through its predecessor.
+      placeholder.setAttribute('src', `${server.url}${image.url}`);
+    });
+    await purge(server, 'first-home');
+    expect(await isStored(server, image.hash)).toBe(true);
+  });
+
+  it('an imported page showing an uploaded image keeps it after the uploader is purged', async () => {
+    const gif = new TextEncoder().encode('GIF89a-imported');
+    const image = await imageIn(server, 'import-source', gif);
+    const imported = await fetch(`${server.url}/api/docs`, {
+      method: 'POST',
+      body: JSON.stringify({ content: { format: 'html', text: `<p>Chart</p><img src="${image.url}">` } }),
+    });
+    expect(imported.status).toBe(201);
+    const { name } = (await imported.json()) as { name: string };
+    await purge(server, 'import-source');
+    expect((await fetch(`${server.url}${image.url}`)).status).toBe(200);
+    await purge(server, name);
+    expect(await isStored(server, image.hash)).toBe(false);
+  });
+
+  it('a duplicate keeps the images it shows after the original is purged', async () => {
+    const gif = new TextEncoder().encode('GIF89a-duplicated');
+    const image = await imageIn(server, 'original', gif);
+    await editContent(server, 'original', image.hash, (content) => content.insert(0, [imageNode(image.url)]));
+    const duplicate = await fetch(`${server.url}/api/docs/original/duplicate`, {
+      method: 'POST',
+      body: '{}',
+    });
+    const { name } = (await duplicate.json()) as { name: string };
+    await purge(server, 'original');
+    expect(await isStored(server, image.hash)).toBe(true);
+    await purge(server, name);
+    expect(await isStored(server, image.hash)).toBe(false);
+  });
+
+  it('an image removed from a document stays while the document lives, so restoring a version shows it again', async () => {
+    const gif = new TextEncoder().encode('GIF89a-in-a-version');
+    const image = await imageIn(server, 'was-uploaded-to', gif);
+    await editContent(server, 'versioned', image.hash, (content) =>
+      content.insert(0, [imageNode(image.url)]),
+    );
+    const named = await fetch(`${server.url}/api/docs/versioned/versions`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'with the chart' }),
+    });
+    const { version } = (await named.json()) as CreatedVersion;
+    const exported = async () => (await fetch(`${server.url}/api/docs/versioned/export?format=html`)).text();
+    const client = connectClient(server.syncUrl, 'versioned');
+    await client.firstSync;
+    const content = client.doc.getXmlFragment(CONTENT_FRAGMENT);
+    content.delete(0, content.length);
+    await waitFor(async () => !(await exported()).includes(image.url), 'the image to be removed');
+    client.destroy();
+
+    await purge(server, 'was-uploaded-to');
+    expect(await isStored(server, image.hash)).toBe(true);
+    const restored = await fetch(`${server.url}/api/docs/versioned/versions/${version.id}/restore`, {
+      method: 'POST',
+    });
+    expect(restored.status).toBe(200);
+    expect(await exported()).toContain(image.url);
+    expect((await fetch(`${server.url}${image.url}`)).status).toBe(200);
   });
 });
 
@@ -114,6 +271,24 @@ describe('image uploads on several PostgreSQL instances', () => {
       const served = await fetch(`${other.url}${image.url}`);
       expect(served.headers.get('content-type')).toBe('image/jpeg');
       expect(new Uint8Array(await served.arrayBuffer())).toEqual(jpeg);
+    } finally {
+      await other.close();
+      await server.close();
+    }
+  });
+
+  it('an image put into a document through another instance outlives a purge through the first', async () => {
+    const server = await startTestServer({ ...(await POSTGRES.freshConfig()), maxImageBytes: 64 * 1024 });
+    const other = await startTestServer(sameStorage(server.config));
+    try {
+      const gif = new TextEncoder().encode('GIF89a-two-instances');
+      const image = await imageIn(server, 'uploaded-on-one', gif);
+      await editContent(other, 'pasted-on-two', image.hash, (content) =>
+        content.insert(0, [imageNode(image.url)]),
+      );
+      await purge(server, 'uploaded-on-one');
+      expect((await fetch(`${server.url}${image.url}`)).status).toBe(200);
+      expect(await isStored(server, image.hash)).toBe(true);
     } finally {
       await other.close();
       await server.close();

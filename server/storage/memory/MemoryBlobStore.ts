@@ -25,9 +25,9 @@ export class MemoryBlobStore implements BlobStore {
     return this.blobs.has(hash);
   }
 
-  async copyReferences(from: string, to: string): Promise<void> {
+  async addReferences(doc: string, hashes: readonly string[]): Promise<void> {
     this.assertOpen();
-    for (const hash of this.references.get(from) ?? []) this.referencesOf(to).add(hash);
+    for (const hash of hashes) if (this.blobs.has(hash)) this.referencesOf(doc).add(hash);
   }
 
   async releaseDocument(doc: string): Promise<number> {

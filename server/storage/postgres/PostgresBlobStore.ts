@@ -7,8 +7,8 @@ import { BLOB_REFS_LOCK, INKWELL_LOCK_CLASS } from './migrations.ts';
 type Statement = Omit<QueryConfig, 'values'>;
 
 /**
- * Adding references and freeing blobs take turns through one advisory lock: puts and copies
- * share it, a release takes it alone. Without it, a release on one instance could delete a
+ * Adding references and freeing blobs take turns through one advisory lock: puts and added
+ * references share it, a release takes it alone. Without it, a release on one instance could delete a
  * blob (seeing no reference) while a put of the same bytes on another instance was committing
  * its new reference to it (read committed: neither sees the other's uncommitted row), and the
  * image would be gone from a document that shows it. Releases are purges: rare.
@@ -38,9 +38,10 @@ const SELECT_HAS: Statement = {
   name: 'inkwell_blob_has',
   text: 'SELECT 1 FROM blobs WHERE hash = $1',
 };
-const COPY_REFS: Statement = {
-  name: 'inkwell_blob_refs_copy',
-  text: 'INSERT INTO blob_refs (doc, hash) SELECT $2, hash FROM blob_refs WHERE doc = $1 ON CONFLICT DO NOTHING',
+const ADD_STORED_REFS: Statement = {
+  name: 'inkwell_blob_refs_add_stored',
+  text: `INSERT INTO blob_refs (doc, hash) SELECT $1, hash FROM blobs WHERE hash = ANY($2::text[])
+         ON CONFLICT DO NOTHING`,
 };
 const DELETE_REFS: Statement = {
   name: 'inkwell_blob_refs_delete',
@@ -85,8 +86,9 @@ export class PostgresBlobStore implements BlobStore {
     return rowCount !== null && rowCount > 0;
   }
 
-  async copyReferences(from: string, to: string): Promise<void> {
-    await this.addingReferences((client) => client.query({ ...COPY_REFS, values: [from, to] }));
+  async addReferences(doc: string, hashes: readonly string[]): Promise<void> {
+    if (hashes.length === 0) return;
+    await this.addingReferences((client) => client.query({ ...ADD_STORED_REFS, values: [doc, hashes] }));
   }
 
   async releaseDocument(doc: string): Promise<number> {

@@ -7,7 +7,7 @@ export class SqliteBlobStore implements BlobStore {
   private readonly putTransaction: (doc: string, hash: string, blob: StoredBlob) => void;
   private readonly selectBlob: Database.Statement<[string], { data: Uint8Array; type: string }>;
   private readonly selectHas: Database.Statement<[string], { one: number }>;
-  private readonly copyRefs: Database.Statement<[{ from: string; to: string }]>;
+  private readonly addRefs: (doc: string, hashes: readonly string[]) => void;
   private readonly releaseTransaction: (doc: string) => number;
 
   constructor(db: Database.Database, clock: Clock) {
@@ -19,8 +19,8 @@ export class SqliteBlobStore implements BlobStore {
     );
     this.selectBlob = db.prepare('SELECT data, type FROM blobs WHERE hash = ?');
     this.selectHas = db.prepare('SELECT 1 AS one FROM blobs WHERE hash = ?');
-    this.copyRefs = db.prepare(
-      'INSERT INTO blob_refs (doc, hash) SELECT @to, hash FROM blob_refs WHERE doc = @from ON CONFLICT DO NOTHING',
+    const insertStoredRef = db.prepare<[string, string]>(
+      'INSERT INTO blob_refs (doc, hash) SELECT ?, hash FROM blobs WHERE hash = ? ON CONFLICT DO NOTHING',
     );
     const deleteRefs = db.prepare<[string]>('DELETE FROM blob_refs WHERE doc = ?');
     // A scan of the blobs, once per purge: simpler than tracking counts on every put.
@@ -30,6 +30,9 @@ export class SqliteBlobStore implements BlobStore {
     this.putTransaction = db.transaction((doc: string, hash: string, { bytes, type }: StoredBlob) => {
       insertBlob.run(hash, type, bytes, bytes.byteLength, clock());
       insertRef.run(doc, hash);
+    });
+    this.addRefs = db.transaction((doc: string, hashes: readonly string[]) => {
+      for (const hash of hashes) insertStoredRef.run(doc, hash);
     });
     this.releaseTransaction = db.transaction((doc: string) => {
       deleteRefs.run(doc);
@@ -50,8 +53,8 @@ export class SqliteBlobStore implements BlobStore {
     return this.selectHas.get(hash) !== undefined;
   }
 
-  async copyReferences(from: string, to: string): Promise<void> {
-    this.copyRefs.run({ from, to });
+  async addReferences(doc: string, hashes: readonly string[]): Promise<void> {
+    if (hashes.length > 0) this.addRefs(doc, hashes);
   }
 
   async releaseDocument(doc: string): Promise<number> {

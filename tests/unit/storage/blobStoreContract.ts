@@ -46,12 +46,24 @@ export function blobStoreContract(label: string, open: OpenStorage): void {
       expect(await blobs().releaseDocument('never-had-any')).toBe(0);
     });
 
-    it('a copied document keeps the blobs alive after the original is released', async () => {
-      await blobs().put('original', A, PNG);
-      await blobs().copyReferences('original', 'copy');
-      expect(await blobs().releaseDocument('original')).toBe(0);
+    it('a document that shows a stored blob keeps it alive after the uploader is released', async () => {
+      await blobs().put('uploader', A, PNG);
+      await blobs().addReferences('pasted-into', [A]);
+      await blobs().addReferences('pasted-into', [A]);
+      expect(await blobs().releaseDocument('uploader')).toBe(0);
       expect(await blobs().get(A)).toEqual(PNG);
-      expect(await blobs().releaseDocument('copy')).toBe(1);
+      expect(await blobs().releaseDocument('pasted-into')).toBe(1);
+      expect(await blobs().has(A)).toBe(false);
+    });
+
+    it('references to hashes of no stored blob are ignored', async () => {
+      await blobs().addReferences('doc', [B]);
+      await blobs().addReferences('doc', []);
+      // Uploaded later by another document: only that document keeps it.
+      await blobs().put('uploader', B, GIF);
+      expect(await blobs().releaseDocument('uploader')).toBe(1);
+      expect(await blobs().has(B)).toBe(false);
+      expect(await blobs().releaseDocument('doc')).toBe(0);
     });
   });
 }
