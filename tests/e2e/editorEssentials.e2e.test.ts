@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
 import {
   browserSuite,
+  copyPlainText,
   createDocumentUrl,
   editorJson,
   openEditor,
@@ -28,6 +29,29 @@ beforeAll(() => {
 
 const json = async (page: Page) => JSON.stringify(await editorJson(page));
 
+/**
+ * ProseMirror reads a keyboard selection on the browser's next selectionchange event; a
+ * person takes longer than that before the next shortcut.
+ */
+async function selectionSettled(page: Page): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const dom = document.querySelector('.ProseMirror') as HTMLElement & {
+          editor: { state: { selection: { empty: boolean } } };
+        };
+        return dom.editor.state.selection.empty;
+      }),
+    )
+    .toBe(false);
+}
+
+/** Selects the last `length` characters before the caret. */
+async function selectBack(page: Page, length: number): Promise<void> {
+  for (let i = 0; i < length; i++) await page.keyboard.press('Shift+ArrowLeft');
+  await selectionSettled(page);
+}
+
 describe('editor essentials in Chromium', () => {
   it('adds a link with Ctrl+K, edits it and removes it', async () => {
     const ada = await suite.person('Ada');
@@ -36,18 +60,7 @@ describe('editor essentials in Chromium', () => {
     await editor.click();
     await ada.page.keyboard.type('Read the manual');
     await ada.page.keyboard.press('Shift+Home');
-    // ProseMirror reads a keyboard selection on the browser's next selectionchange event;
-    // a person takes longer than that before the next shortcut.
-    await expect
-      .poll(() =>
-        ada.page.evaluate(() => {
-          const dom = document.querySelector('.ProseMirror') as HTMLElement & {
-            editor: { state: { selection: { empty: boolean } } };
-          };
-          return dom.editor.state.selection.empty;
-        }),
-      )
-      .toBe(false);
+    await selectionSettled(ada.page);
     await ada.page.keyboard.press('Control+k');
     await ada.page.getByLabel('Link address').fill('example.com/manual');
     await ada.page.keyboard.press('Enter');
@@ -72,6 +85,47 @@ describe('editor essentials in Chromium', () => {
     await ada.page.getByRole('button', { name: 'Remove' }).click();
     await expect.poll(() => editor.locator('a').count()).toBe(0);
     expect(await json(ada.page)).toContain('Read the manual');
+  });
+
+  it('a web address becomes a link once the space after it is typed', async () => {
+    const ada = await suite.person('Ada');
+    await openEditor(ada, await createDocument('Typed link'));
+    const editor = ada.page.locator('.ProseMirror');
+    await editor.click();
+    await ada.page.keyboard.type('see https://example.com');
+    expect(await editor.locator('a').count()).toBe(0);
+    await ada.page.keyboard.type(' and more');
+    await editor.locator('a[href="https://example.com"]', { hasText: 'https://example.com' }).waitFor();
+    expect(await editor.locator('a').textContent()).toBe('https://example.com');
+    await waitForEditorText(ada.page, (t) => t === 'see https://example.com and more', 'the typed text');
+  });
+
+  it('pasting a web address over a selected word links it; a javascript: address does not', async () => {
+    const ada = await suite.person('Ada');
+    await openEditor(ada, await createDocument('Pasted links'));
+    const editor = ada.page.locator('.ProseMirror');
+    await editor.click();
+    await ada.page.keyboard.type('Read the docs');
+    await selectBack(ada.page, 'docs'.length);
+    await copyPlainText(ada.page, 'https://example.com/docs');
+    await ada.page.keyboard.press('Control+v');
+    await editor.locator('a[href="https://example.com/docs"]', { hasText: 'docs' }).waitFor();
+    expect(await editor.locator('a').textContent()).toBe('docs');
+    await waitForEditorText(ada.page, (t) => t === 'Read the docs', 'the word kept as the link text');
+
+    await ada.page.keyboard.press('End');
+    await ada.page.keyboard.type(' or click here');
+    await selectBack(ada.page, 'here'.length);
+    await copyPlainText(ada.page, 'javascript:alert(document.cookie)');
+    await ada.page.keyboard.press('Control+v');
+    // Pasted as the text it is, replacing the selection, and never as a link.
+    await waitForEditorText(
+      ada.page,
+      (t) => t.endsWith('click javascript:alert(document.cookie)'),
+      'the paste',
+    );
+    expect(await editor.locator('a').count()).toBe(1);
+    expect(await json(ada.page)).not.toContain('"href":"javascript:');
   });
 
   it('a javascript: link written into the Yjs document by a raw client is inert', async () => {
