@@ -46,6 +46,36 @@ async function selectionSettled(page: Page): Promise<void> {
     .toBe(false);
 }
 
+/** The visible controls matching `selector` smaller than a 40 × 40 px touch target, named. */
+function smallTargets(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((controls) =>
+    controls
+      .map((control) => ({ control, box: control.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 0 && (box.height < 40 || box.width < 40))
+      .map(
+        ({ control, box }) =>
+          `${control.tagName.toLowerCase()} "${control.getAttribute('aria-label') ?? control.textContent?.trim()}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+      ),
+  );
+}
+
+const CONTROLS = 'button, input, select, a';
+
+/** Rows of the document list or the trash whose title is cut off or under their buttons. */
+function crampedRows(page: Page): Promise<string[]> {
+  return page.locator('.doc-row').evaluateAll((rows) =>
+    rows.flatMap((row) => {
+      const title = row.querySelector('.doc-list-title')!;
+      const box = title.getBoundingClientRect();
+      const covered = [...row.querySelectorAll('button')].some((button) => {
+        const b = button.getBoundingClientRect();
+        return b.left < box.right && box.left < b.right && b.top < box.bottom && box.top < b.bottom;
+      });
+      return covered || title.scrollWidth > title.clientWidth ? [title.textContent ?? ''] : [];
+    }),
+  );
+}
+
 /** Selects the last `length` characters before the caret. */
 async function selectBack(page: Page, length: number): Promise<void> {
   for (let i = 0; i < length; i++) await page.keyboard.press('Shift+ArrowLeft');
@@ -220,23 +250,35 @@ describe('editor essentials in Chromium', () => {
 
   it('works at 375 px, in dark mode, with no serious accessibility problems', async () => {
     const url = await createDocument('Small screen');
+    const trashed = await createDocument('Old draft');
+    const trashedName = decodeURIComponent(new URL(trashed).pathname.slice('/d/'.length));
+    await fetch(`${suite.server.url}/api/docs/${encodeURIComponent(trashedName)}`, { method: 'DELETE' });
     const ada = await suite.person('Ada', { width: 375, height: 740 });
     await ada.page.goto(suite.server.url);
     await ada.page.getByRole('heading', { name: 'Documents' }).waitFor();
+    await ada.page.getByRole('button', { name: 'Delete Small screen' }).waitFor();
     const overflow = () => ada.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(await overflow()).toBe(0);
+    // New document, import, search, sort, the trash link and every row's actions.
+    expect(await smallTargets(ada.page, CONTROLS)).toEqual([]);
+    expect(await crampedRows(ada.page)).toEqual([]);
+    // Wide enough to show what it asks for ("Title of a new document").
+    const titleField = await ada.page.getByLabel('Title of the new document').boundingBox();
+    expect(titleField!.width).toBeGreaterThan(200);
     expect(await seriousViolations(ada.page)).toEqual([]);
+    await ada.page.screenshot({ path: `${ARTIFACTS}/home-phone.png`, fullPage: true });
+
+    await ada.page.goto(`${suite.server.url}/trash`);
+    await ada.page.getByRole('button', { name: 'Restore Old draft' }).waitFor();
+    expect(await overflow()).toBe(0);
+    expect(await smallTargets(ada.page, CONTROLS)).toEqual([]);
+    expect(await crampedRows(ada.page)).toEqual([]);
+    expect(await seriousViolations(ada.page)).toEqual([]);
+    await ada.page.screenshot({ path: `${ARTIFACTS}/trash-phone.png`, fullPage: true });
 
     await openEditor(ada, url);
     expect(await overflow()).toBe(0);
-    const smallTargets = await ada.page
-      .locator('.toolbar button')
-      .evaluateAll(
-        (buttons) =>
-          buttons.filter((b) => b.getBoundingClientRect().height < 40 || b.getBoundingClientRect().width < 40)
-            .length,
-      );
-    expect(smallTargets).toBe(0);
+    expect(await smallTargets(ada.page, '.toolbar button')).toEqual([]);
     expect(await seriousViolations(ada.page)).toEqual([]);
 
     await ada.page.getByRole('button', { name: 'Dark mode' }).click();
