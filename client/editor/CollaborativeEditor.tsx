@@ -17,6 +17,7 @@ import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 import { tokenFor } from '../accessTokens.ts';
 import { ImageDrop } from './extensions/ImageDrop.ts';
 import { insertImages } from './imageUpload.ts';
+import { removeOrphanedUploads } from './uploadPlaceholders.ts';
 import { Toolbar } from './Toolbar.tsx';
 import type { ToolbarUi } from './tools.tsx';
 import { WordCount } from './WordCount.tsx';
@@ -50,7 +51,7 @@ export function CollaborativeEditor({ session, identity, editable, onReady, onSh
     }),
     [],
   );
-  const addImages = useRef((_files: File[]) => {});
+  const addImages = useRef((_files: File[], _at?: number) => {});
 
   const editor = useEditor(
     {
@@ -59,7 +60,7 @@ export function CollaborativeEditor({ session, identity, editable, onReady, onSh
         TabKeys,
         TaskListShortcut,
         LinkShortcut.configure({ onOpen: () => ui.openLink() }),
-        ImageDrop.configure({ onFiles: (files) => addImages.current(files) }),
+        ImageDrop.configure({ onFiles: (files, at) => addImages.current(files, at) }),
         MarkdownPaste,
         CharacterCount,
         Collaboration.configure({ document: session.doc, field: CONTENT_FRAGMENT }),
@@ -93,11 +94,23 @@ export function CollaborativeEditor({ session, identity, editable, onReady, onSh
     editor?.setEditable(editable);
   }, [editor, editable]);
 
-  addImages.current = (files) => {
+  addImages.current = (files, at) => {
     if (editor === null) return;
     setImageError(null);
-    insertImages(editor, files, { doc: session.name, token: tokenFor(session.name), onError: setImageError });
+    const upload = {
+      doc: session.name,
+      token: tokenFor(session.name),
+      awareness: session.provider.awareness,
+      onError: setImageError,
+    };
+    insertImages(editor, files, upload, at);
   };
+
+  // Only writers tidy up: a reader's change would be refused by the server.
+  useEffect(
+    () => (editor && editable ? removeOrphanedUploads(editor, session) : undefined),
+    [editor, session, editable],
+  );
 
   useEffect(() => {
     if (editor) onReady?.(editor);

@@ -1,58 +1,62 @@
 import type { Editor } from '@tiptap/core';
+import type { Awareness } from 'y-protocols/awareness';
 import { uploadImage } from '../api.ts';
+import { claimUpload, findPlaceholder, releaseUpload } from './uploadPlaceholders.ts';
 
 /** Ids tie a placeholder to its upload; they need not be secret (crypto.randomUUID needs HTTPS). */
 const newUploadId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-/** Position and node of the placeholder of one upload, if it is still in the document. */
-function findPlaceholder(editor: Editor, uploadId: string) {
-  let found: { pos: number; attrs: Record<string, unknown>; size: number } | null = null;
-  editor.state.doc.descendants((node, pos) => {
-    if (found !== null) return false;
-    if (node.type.name === 'image' && node.attrs.uploadId === uploadId) {
-      found = { pos, attrs: node.attrs, size: node.nodeSize };
-    }
-    return true;
-  });
-  return found as { pos: number; attrs: Record<string, unknown>; size: number } | null;
-}
-
 /**
- * Inserts each file as an image: at once as a placeholder (an image node with an upload id
- * and no src, which every collaborator sees), given its src when the upload finishes, or
- * removed if the server refuses it, so that a failed upload leaves no broken image behind.
+ * Inserts each file as an image, at `at` (where files were dropped) or else at the caret: at
+ * once as a placeholder (an image node with an upload id and no src, which every collaborator
+ * sees), given its src when the upload finishes, or removed if the server refuses it, so that
+ * a failed upload leaves no broken image behind. The uploads are claimed in awareness for as
+ * long as they run, so that others remove the placeholders if this tab goes away
+ * (uploadPlaceholders.ts).
  */
 export function insertImages(
   editor: Editor,
   files: readonly File[],
-  upload: { doc: string; token: string | null; onError(message: string): void },
+  upload: { doc: string; token: string | null; awareness: Awareness; onError(message: string): void },
+  at?: number,
 ): void {
-  for (const file of files) {
-    const uploadId = newUploadId();
-    editor
-      .chain()
-      .focus()
-      .insertContent({ type: 'image', attrs: { uploadId, src: null, alt: '' } })
-      .run();
-    uploadImage(upload.doc, file, upload.token).then(
-      (image) => {
-        const placeholder = findPlaceholder(editor, uploadId);
-        if (placeholder === null) return; // someone deleted it meanwhile
-        const { tr } = editor.state;
-        tr.setNodeMarkup(placeholder.pos, undefined, {
-          ...placeholder.attrs,
-          src: image.url,
-          uploadId: null,
-        });
-        editor.view.dispatch(tr);
-      },
-      (error: Error) => {
-        const placeholder = findPlaceholder(editor, uploadId);
-        if (placeholder !== null) {
-          editor.view.dispatch(editor.state.tr.delete(placeholder.pos, placeholder.pos + placeholder.size));
-        }
-        upload.onError(error.message);
-      },
-    );
+  const uploads = files.map((file) => ({ file, uploadId: newUploadId() }));
+  // Claimed before the placeholders exist, so nobody ever sees them unclaimed.
+  for (const { uploadId } of uploads) claimUpload(upload.awareness, uploadId);
+  const content = uploads.map(({ uploadId }) => ({ type: 'image', attrs: { uploadId, src: null, alt: '' } }));
+  const chain = editor.chain();
+  (at === undefined
+    ? chain.focus().insertContent(content)
+    : chain.insertContentAt(at, content).focus()
+  ).run();
+
+  for (const { file, uploadId } of uploads) {
+    uploadImage(upload.doc, file, upload.token)
+      .then(
+        (image) => {
+          const placeholder = findPlaceholder(editor, uploadId);
+          // Removed meanwhile, by a person or by a collaborator who saw this tab's claim lapse
+          // (its connection was down for the grace period): the image is dropped, not put back.
+          // Putting it back could undo a deliberate deletion, at a place that may mean nothing
+          // by now; the file is still here to paste again.
+          if (placeholder === null || editor.isDestroyed) return;
+          const { tr } = editor.state;
+          tr.setNodeMarkup(placeholder.pos, undefined, {
+            ...placeholder.node.attrs,
+            src: image.url,
+            uploadId: null,
+          });
+          editor.view.dispatch(tr);
+        },
+        (error: Error) => {
+          const placeholder = findPlaceholder(editor, uploadId);
+          if (placeholder !== null && !editor.isDestroyed) {
+            const { pos, node } = placeholder;
+            editor.view.dispatch(editor.state.tr.delete(pos, pos + node.nodeSize));
+          }
+          upload.onError(error.message);
+        },
+      )
+      .finally(() => releaseUpload(upload.awareness, uploadId));
   }
 }

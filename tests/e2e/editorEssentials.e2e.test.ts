@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
 import {
   browserSuite,
+  copyPlainText,
   createDocumentUrl,
   editorJson,
   openEditor,
@@ -28,6 +29,59 @@ beforeAll(() => {
 
 const json = async (page: Page) => JSON.stringify(await editorJson(page));
 
+/**
+ * ProseMirror reads a keyboard selection on the browser's next selectionchange event; a
+ * person takes longer than that before the next shortcut.
+ */
+async function selectionSettled(page: Page): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const dom = document.querySelector('.ProseMirror') as HTMLElement & {
+          editor: { state: { selection: { empty: boolean } } };
+        };
+        return dom.editor.state.selection.empty;
+      }),
+    )
+    .toBe(false);
+}
+
+/** The visible controls matching `selector` smaller than a 40 × 40 px touch target, named. */
+function smallTargets(page: Page, selector: string): Promise<string[]> {
+  return page.locator(selector).evaluateAll((controls) =>
+    controls
+      .map((control) => ({ control, box: control.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 0 && (box.height < 40 || box.width < 40))
+      .map(
+        ({ control, box }) =>
+          `${control.tagName.toLowerCase()} "${control.getAttribute('aria-label') ?? control.textContent?.trim()}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+      ),
+  );
+}
+
+const CONTROLS = 'button, input, select, a';
+
+/** Rows of the document list or the trash whose title is cut off or under their buttons. */
+function crampedRows(page: Page): Promise<string[]> {
+  return page.locator('.doc-row').evaluateAll((rows) =>
+    rows.flatMap((row) => {
+      const title = row.querySelector('.doc-list-title')!;
+      const box = title.getBoundingClientRect();
+      const covered = [...row.querySelectorAll('button')].some((button) => {
+        const b = button.getBoundingClientRect();
+        return b.left < box.right && box.left < b.right && b.top < box.bottom && box.top < b.bottom;
+      });
+      return covered || title.scrollWidth > title.clientWidth ? [title.textContent ?? ''] : [];
+    }),
+  );
+}
+
+/** Selects the last `length` characters before the caret. */
+async function selectBack(page: Page, length: number): Promise<void> {
+  for (let i = 0; i < length; i++) await page.keyboard.press('Shift+ArrowLeft');
+  await selectionSettled(page);
+}
+
 describe('editor essentials in Chromium', () => {
   it('adds a link with Ctrl+K, edits it and removes it', async () => {
     const ada = await suite.person('Ada');
@@ -36,18 +90,7 @@ describe('editor essentials in Chromium', () => {
     await editor.click();
     await ada.page.keyboard.type('Read the manual');
     await ada.page.keyboard.press('Shift+Home');
-    // ProseMirror reads a keyboard selection on the browser's next selectionchange event;
-    // a person takes longer than that before the next shortcut.
-    await expect
-      .poll(() =>
-        ada.page.evaluate(() => {
-          const dom = document.querySelector('.ProseMirror') as HTMLElement & {
-            editor: { state: { selection: { empty: boolean } } };
-          };
-          return dom.editor.state.selection.empty;
-        }),
-      )
-      .toBe(false);
+    await selectionSettled(ada.page);
     await ada.page.keyboard.press('Control+k');
     await ada.page.getByLabel('Link address').fill('example.com/manual');
     await ada.page.keyboard.press('Enter');
@@ -72,6 +115,47 @@ describe('editor essentials in Chromium', () => {
     await ada.page.getByRole('button', { name: 'Remove' }).click();
     await expect.poll(() => editor.locator('a').count()).toBe(0);
     expect(await json(ada.page)).toContain('Read the manual');
+  });
+
+  it('a web address becomes a link once the space after it is typed', async () => {
+    const ada = await suite.person('Ada');
+    await openEditor(ada, await createDocument('Typed link'));
+    const editor = ada.page.locator('.ProseMirror');
+    await editor.click();
+    await ada.page.keyboard.type('see https://example.com');
+    expect(await editor.locator('a').count()).toBe(0);
+    await ada.page.keyboard.type(' and more');
+    await editor.locator('a[href="https://example.com"]', { hasText: 'https://example.com' }).waitFor();
+    expect(await editor.locator('a').textContent()).toBe('https://example.com');
+    await waitForEditorText(ada.page, (t) => t === 'see https://example.com and more', 'the typed text');
+  });
+
+  it('pasting a web address over a selected word links it; a javascript: address does not', async () => {
+    const ada = await suite.person('Ada');
+    await openEditor(ada, await createDocument('Pasted links'));
+    const editor = ada.page.locator('.ProseMirror');
+    await editor.click();
+    await ada.page.keyboard.type('Read the docs');
+    await selectBack(ada.page, 'docs'.length);
+    await copyPlainText(ada.page, 'https://example.com/docs');
+    await ada.page.keyboard.press('Control+v');
+    await editor.locator('a[href="https://example.com/docs"]', { hasText: 'docs' }).waitFor();
+    expect(await editor.locator('a').textContent()).toBe('docs');
+    await waitForEditorText(ada.page, (t) => t === 'Read the docs', 'the word kept as the link text');
+
+    await ada.page.keyboard.press('End');
+    await ada.page.keyboard.type(' or click here');
+    await selectBack(ada.page, 'here'.length);
+    await copyPlainText(ada.page, 'javascript:alert(document.cookie)');
+    await ada.page.keyboard.press('Control+v');
+    // Pasted as the text it is, replacing the selection, and never as a link.
+    await waitForEditorText(
+      ada.page,
+      (t) => t.endsWith('click javascript:alert(document.cookie)'),
+      'the paste',
+    );
+    expect(await editor.locator('a').count()).toBe(1);
+    expect(await json(ada.page)).not.toContain('"href":"javascript:');
   });
 
   it('a javascript: link written into the Yjs document by a raw client is inert', async () => {
@@ -166,23 +250,35 @@ describe('editor essentials in Chromium', () => {
 
   it('works at 375 px, in dark mode, with no serious accessibility problems', async () => {
     const url = await createDocument('Small screen');
+    const trashed = await createDocument('Old draft');
+    const trashedName = decodeURIComponent(new URL(trashed).pathname.slice('/d/'.length));
+    await fetch(`${suite.server.url}/api/docs/${encodeURIComponent(trashedName)}`, { method: 'DELETE' });
     const ada = await suite.person('Ada', { width: 375, height: 740 });
     await ada.page.goto(suite.server.url);
     await ada.page.getByRole('heading', { name: 'Documents' }).waitFor();
+    await ada.page.getByRole('button', { name: 'Delete Small screen' }).waitFor();
     const overflow = () => ada.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(await overflow()).toBe(0);
+    // New document, import, search, sort, the trash link and every row's actions.
+    expect(await smallTargets(ada.page, CONTROLS)).toEqual([]);
+    expect(await crampedRows(ada.page)).toEqual([]);
+    // Wide enough to show what it asks for ("Title of a new document").
+    const titleField = await ada.page.getByLabel('Title of the new document').boundingBox();
+    expect(titleField!.width).toBeGreaterThan(200);
     expect(await seriousViolations(ada.page)).toEqual([]);
+    await ada.page.screenshot({ path: `${ARTIFACTS}/home-phone.png`, fullPage: true });
+
+    await ada.page.goto(`${suite.server.url}/trash`);
+    await ada.page.getByRole('button', { name: 'Restore Old draft' }).waitFor();
+    expect(await overflow()).toBe(0);
+    expect(await smallTargets(ada.page, CONTROLS)).toEqual([]);
+    expect(await crampedRows(ada.page)).toEqual([]);
+    expect(await seriousViolations(ada.page)).toEqual([]);
+    await ada.page.screenshot({ path: `${ARTIFACTS}/trash-phone.png`, fullPage: true });
 
     await openEditor(ada, url);
     expect(await overflow()).toBe(0);
-    const smallTargets = await ada.page
-      .locator('.toolbar button')
-      .evaluateAll(
-        (buttons) =>
-          buttons.filter((b) => b.getBoundingClientRect().height < 40 || b.getBoundingClientRect().width < 40)
-            .length,
-      );
-    expect(smallTargets).toBe(0);
+    expect(await smallTargets(ada.page, '.toolbar button')).toEqual([]);
     expect(await seriousViolations(ada.page)).toEqual([]);
 
     await ada.page.getByRole('button', { name: 'Dark mode' }).click();

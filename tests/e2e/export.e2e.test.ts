@@ -1,8 +1,13 @@
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, createDocumentUrl, openEditor } from '../helpers/browser.ts';
 
+const ARTIFACTS = 'test-artifacts';
 const suite = browserSuite();
+
+beforeAll(() => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+});
 
 describe('exporting from the editor in Chromium', () => {
   it('"Download as Markdown" saves the title and the formatted text', async () => {
@@ -22,6 +27,7 @@ describe('exporting from the editor in Chromium', () => {
     await ada.page.keyboard.press('ArrowDown');
     await ada.page.keyboard.press('ArrowUp');
     expect(await ada.page.evaluate(() => document.activeElement?.textContent)).toBe('Markdown');
+    await ada.page.screenshot({ path: `${ARTIFACTS}/export-menu.png` });
     const [download] = await Promise.all([
       ada.page.waitForEvent('download'),
       ada.page.keyboard.press('Enter'),

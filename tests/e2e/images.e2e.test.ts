@@ -4,8 +4,11 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
 import { seriousViolations } from '../helpers/axe.ts';
-import { browserSuite, createDocumentUrl, openEditor } from '../helpers/browser.ts';
+import { browserSuite, createDocumentUrl, editorJson, openEditor } from '../helpers/browser.ts';
+import { connectClient } from '../helpers/clients.ts';
 
 const MAX_IMAGE_BYTES = 4096;
 const suite = browserSuite({ maxImageBytes: MAX_IMAGE_BYTES });
@@ -27,6 +30,33 @@ async function pasteFile(page: Page, file: { base64?: string; text?: string; siz
     const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
     document.querySelector('.ProseMirror')!.dispatchEvent(event);
   }, file);
+}
+
+/** Holds this page's uploads for good: the request never reaches the server. */
+const holdUploads = (page: Page) => page.route('**/images', () => {});
+
+const placeholderCount = (page: Page) => page.locator('.ProseMirror img[data-upload-id]').count();
+
+/** The server's copy of a document, as a fresh client receives it: its images' upload ids. */
+async function storedUploadIds(docUrl: string): Promise<unknown[]> {
+  const client = connectClient(suite.server.syncUrl, decodeURIComponent(new URL(docUrl).pathname.slice(3)));
+  try {
+    await client.firstSync;
+    const fragment = client.doc.getXmlFragment(CONTENT_FRAGMENT);
+    return [
+      ...fragment.createTreeWalker((node) => node instanceof Y.XmlElement && node.nodeName === 'image'),
+    ].map((node) => (node as Y.XmlElement).getAttribute('uploadId'));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The top-level nodes of the editor's document: `image` or a paragraph's text. */
+async function blocks(page: Page): Promise<string[]> {
+  const doc = (await editorJson(page)) as { content: { type: string; content?: { text?: string }[] }[] };
+  return doc.content.map((node) =>
+    node.type === 'paragraph' ? (node.content ?? []).map((child) => child.text ?? '').join('') : node.type,
+  );
 }
 
 const loadedImages = (page: Page) =>
@@ -90,6 +120,79 @@ describe('images in Chromium', () => {
     await grace.page.locator('.ProseMirror img[alt="A single blue pixel"]').waitFor({ state: 'attached' });
     expect(await field.count()).toBe(0);
     await grace.page.screenshot({ path: 'test-artifacts/image-uploaded.png' });
+  });
+
+  it('a placeholder whose uploader’s tab closed mid-upload disappears for everyone', async () => {
+    const url = await createDocumentUrl(suite.server.url, 'Abandoned upload');
+    const ada = await suite.person('Ada');
+    const grace = await suite.person('Grace');
+    await openEditor(ada, url);
+    await openEditor(grace, url);
+    await holdUploads(ada.page);
+    await pasteFile(ada.page, { base64: PNG_BASE64, type: 'image/png' });
+    await grace.page.locator('.ProseMirror img[data-upload-id]').waitFor({ state: 'attached' });
+    expect(await storedUploadIds(url)).toEqual([expect.any(String)]);
+
+    // Ada's tab goes away with the upload unfinished; nobody else can ever resolve it.
+    await ada.page.close();
+    await expect.poll(() => placeholderCount(grace.page), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => storedUploadIds(url)).toEqual([]);
+    expect(grace.pageErrors).toEqual([]);
+  });
+
+  it('a placeholder left by a reload goes, while another person’s upload in flight stays', async () => {
+    const url = await createDocumentUrl(suite.server.url, 'Reloaded upload');
+    const ada = await suite.person('Ada');
+    const grace = await suite.person('Grace');
+    await openEditor(ada, url);
+    await openEditor(grace, url);
+    await holdUploads(ada.page);
+    await pasteFile(ada.page, { base64: PNG_BASE64, type: 'image/png' });
+    await expect.poll(() => storedUploadIds(url)).toHaveLength(1);
+    const [adaUpload] = await storedUploadIds(url);
+    // Grace's upload is in flight the whole time: it is claimed, so it stays.
+    await holdUploads(grace.page);
+    await pasteFile(grace.page, { base64: PNG_BASE64, type: 'image/png' });
+    await expect.poll(() => storedUploadIds(url)).toHaveLength(2);
+    const graceUpload = (await storedUploadIds(url)).find((id) => id !== adaUpload);
+
+    // The reloaded tab is a new client: nothing will ever resolve its old placeholder.
+    await ada.page.reload();
+    await ada.page.locator('.ProseMirror').waitFor();
+    await expect.poll(() => storedUploadIds(url), { timeout: 20_000 }).toEqual([graceUpload]);
+    await expect.poll(() => placeholderCount(ada.page)).toBe(1);
+  });
+
+  it('a PNG dropped between two paragraphs lands there, for both browsers', async () => {
+    const url = await createDocumentUrl(suite.server.url, 'Dropped');
+    const ada = await suite.person('Ada');
+    const grace = await suite.person('Grace');
+    await openEditor(ada, url);
+    await openEditor(grace, url);
+    await ada.page.locator('.ProseMirror').click();
+    await ada.page.keyboard.type('First');
+    await ada.page.keyboard.press('Enter');
+    await ada.page.keyboard.type('Second');
+    // The caret stays at the end of "Second": the image must not go there.
+    await ada.page.evaluate((base64) => {
+      const paragraphs = document.querySelectorAll('.ProseMirror p');
+      const above = paragraphs[0]!.getBoundingClientRect();
+      const below = paragraphs[1]!.getBoundingClientRect();
+      const point = { clientX: above.left + 5, clientY: (above.bottom + below.top) / 2 };
+      const data = new DataTransfer();
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      data.items.add(new File([bytes], 'diagram.png', { type: 'image/png' }));
+      const target = document.elementFromPoint(point.clientX, point.clientY) ?? paragraphs[1]!;
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(
+          new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true, ...point }),
+        );
+      }
+    }, PNG_BASE64);
+    for (const page of [ada.page, grace.page]) {
+      await expect.poll(() => loadedImages(page), { timeout: 20_000 }).toHaveLength(1);
+      expect(await blocks(page)).toEqual(['First', 'image', 'Second']);
+    }
   });
 
   it('the image description popover works by keyboard at 375 px in dark mode', async () => {

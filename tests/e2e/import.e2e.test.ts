@@ -1,11 +1,17 @@
 /** Importing files on the home page (issue 13) in real Chromium against a real server. */
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe.ts';
 import { browserSuite } from '../helpers/browser.ts';
 
+const ARTIFACTS = 'test-artifacts';
 const MAX_DOCUMENT_BYTES = 64 * 1024;
 const suite = browserSuite({ maxDocumentBytes: MAX_DOCUMENT_BYTES });
+
+beforeAll(() => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+});
 
 async function documentCount(): Promise<number> {
   const response = await fetch(`${suite.server.url}/api/docs`);
@@ -36,12 +42,14 @@ describe('importing a file from the home page', () => {
     await editor.locator('h2', { hasText: 'Day one' }).waitFor();
     await editor.locator('ul > li strong', { hasText: 'tent' }).waitFor();
     await expect.poll(() => ada.page.getByLabel('Document title').inputValue()).toBe('Trip plan');
+    await ada.page.screenshot({ path: `${ARTIFACTS}/import-markdown.png` });
   });
 
   it('an HTML file dropped on the list opens with its formatting and its page title', async () => {
     const ada = await suite.person('Ada');
     await ada.page.goto(suite.server.url);
     await ada.page.getByText('Drop a Markdown or HTML file here').waitFor();
+    await ada.page.screenshot({ path: `${ARTIFACTS}/import-home.png` });
     await ada.page.evaluate(() => {
       const html =
         '<html><head><title>Dinner menu</title></head><body><h2>Starters</h2><ol><li>Soup</li><li>Salad</li></ol></body></html>';
@@ -55,6 +63,7 @@ describe('importing a file from the home page', () => {
     await ada.page.locator('.ProseMirror ol > li', { hasText: 'Salad' }).waitFor();
     await ada.page.locator('.ProseMirror h2', { hasText: 'Starters' }).waitFor();
     await expect.poll(() => ada.page.getByLabel('Document title').inputValue()).toBe('Dinner menu');
+    await ada.page.screenshot({ path: `${ARTIFACTS}/import-html.png` });
   });
 
   it('a file that is not text, or too large, is refused in the page and nothing is created', async () => {
@@ -76,6 +85,7 @@ describe('importing a file from the home page', () => {
       buffer: Buffer.from('A long line of words.\n\n'.repeat(Math.ceil((MAX_DOCUMENT_BYTES * 2) / 23))),
     });
     await ada.page.getByRole('alert').filter({ hasText: '“huge.md” is too large to import' }).waitFor();
+    await ada.page.screenshot({ path: `${ARTIFACTS}/import-refused.png` });
 
     await chooseFile(ada.page, {
       name: 'slides.pdf',

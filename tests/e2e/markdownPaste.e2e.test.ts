@@ -1,8 +1,8 @@
 /** Pasting Markdown as plain text (issue 13) in real Chromium against a real server. */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   browserSuite,
+  copyPlainText,
   createDocumentUrl,
   editorJson,
   openEditor,
@@ -13,15 +13,6 @@ const suite = browserSuite();
 
 const MARKDOWN =
   '## Plan\n\n- write the **draft**\n- send it to [Ada](https://example.com/ada)\n\n> keep it short';
-
-/** Puts text on the clipboard as a plain-text editor would: no HTML flavour. */
-async function copyPlainText(page: Page, text: string) {
-  await page.evaluate(async (content) => {
-    await navigator.clipboard.write([
-      new ClipboardItem({ 'text/plain': new Blob([content], { type: 'text/plain' }) }),
-    ]);
-  }, text);
-}
 
 const nodeTypes = (node: unknown): string[] => {
   const n = node as { type?: string; content?: unknown[]; marks?: { type: string }[] };

@@ -98,6 +98,15 @@ export function editorJson(page: Page): Promise<unknown> {
   });
 }
 
+/** Puts text on the clipboard as a plain-text editor would: no HTML flavour. */
+export async function copyPlainText(page: Page, text: string): Promise<void> {
+  await page.evaluate(async (content) => {
+    await navigator.clipboard.write([
+      new ClipboardItem({ 'text/plain': new Blob([content], { type: 'text/plain' }) }),
+    ]);
+  }, text);
+}
+
 /** The editor's plain text, without other people's caret labels. */
 export function editorText(page: Page): Promise<string> {
   return page.evaluate(() => {
