@@ -34,12 +34,23 @@ export function insertImages(
     uploadImage(upload.doc, file, upload.token)
       .then(
         (image) => {
+          if (editor.isDestroyed) return;
           const placeholder = findPlaceholder(editor, uploadId);
-          // Removed meanwhile, by a person or by a collaborator who saw this tab's claim lapse
-          // (its connection was down for the grace period): the image is dropped, not put back.
-          // Putting it back could undo a deliberate deletion, at a place that may mean nothing
-          // by now; the file is still here to paste again.
-          if (placeholder === null || editor.isDestroyed) return;
+          if (placeholder === null) {
+            // Removed meanwhile, most likely by a collaborator who saw this tab's claim lapse
+            // while its connection was down (people on bad networks lose sockets for seconds).
+            // The writer still wants the image they chose: it goes where their caret is now.
+            // Had someone deleted the placeholder on purpose, deleting the image is one more
+            // keystroke; losing a writer's image silently is worse.
+            editor
+              .chain()
+              .insertContentAt(editor.state.selection.to, {
+                type: 'image',
+                attrs: { src: image.url, alt: '' },
+              })
+              .run();
+            return;
+          }
           const { tr } = editor.state;
           tr.setNodeMarkup(placeholder.pos, undefined, {
             ...placeholder.node.attrs,

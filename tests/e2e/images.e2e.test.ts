@@ -140,6 +140,34 @@ describe('images in Chromium', () => {
     expect(grace.pageErrors).toEqual([]);
   });
 
+  it('an upload whose placeholder was removed meanwhile still ends up in the document', async () => {
+    const url = await createDocumentUrl(suite.server.url, 'Removed placeholder');
+    const ada = await suite.person('Ada');
+    const grace = await suite.person('Grace');
+    await openEditor(ada, url);
+    await openEditor(grace, url);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await ada.page.route('**/images', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await pasteFile(ada.page, { base64: PNG_BASE64, type: 'image/png' });
+    // Grace removes the placeholder (as a collaborator does who saw Ada's connection drop).
+    const placeholder = grace.page.locator('.ProseMirror img[data-upload-id]');
+    await placeholder.waitFor({ state: 'attached' });
+    await placeholder.click();
+    await grace.page.keyboard.press('Backspace');
+    await expect.poll(() => placeholderCount(ada.page)).toBe(0);
+
+    // Ada's upload finishes: the image she chose is not lost, for her or for Grace.
+    release();
+    await expect.poll(() => loadedImages(grace.page), { timeout: 20_000 }).toHaveLength(1);
+    await expect.poll(() => loadedImages(ada.page)).toHaveLength(1);
+    // Stored once, as an image and not a placeholder (no upload id).
+    expect(await storedUploadIds(url)).toEqual([undefined]);
+  });
+
   it('a placeholder left by a reload goes, while another person’s upload in flight stays', async () => {
     const url = await createDocumentUrl(suite.server.url, 'Reloaded upload');
     const ada = await suite.person('Ada');
