@@ -87,11 +87,9 @@ describe('importing a file as a new document', () => {
 - [x] tickets
 - [ ] hotel
 
-
 | day | where |
 | --- | ----- |
 | 1   | Lyon  |
-
 
 See [the map](https://example.org/map).
 `,
@@ -141,11 +139,9 @@ See [the map](https://example.org/map).
 - [x] tickets
 - [ ] hotel
 
-
 | day | where |
 | --- | ----- |
 | 1   | Lyon  |
-
 
 See [the map](https://example.org/map).
 `,
