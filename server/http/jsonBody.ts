@@ -31,8 +31,8 @@ async function bodyText(c: Context): Promise<string> {
   } catch {
     throw new ApiError(400, 'invalid_json', 'the request body is not valid UTF-8');
   }
-  // A route that reads `c.req.text()` afterwards gets this text, not a lenient decoding again.
-  c.req.bodyCache.text = Promise.resolve(text);
+  // A route that reads `c.req.text()` afterwards gets the same text: Hono decodes the bytes
+  // it keeps from this read, and they are valid UTF-8.
   return text;
 }
 

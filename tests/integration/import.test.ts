@@ -18,7 +18,7 @@ const create = (body: unknown) =>
   fetch(`${server.url}/api/docs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+    body: typeof body === 'string' ? body : body instanceof Buffer ? new Blob([body]) : JSON.stringify(body),
   });
 /**
  * A POST on a connection of its own: the server answers an oversized body with 413 before
