@@ -46,10 +46,11 @@ export function exportDocument(stored: StoredDocument, format: ExportFormat): Ex
       };
     case ExportFormat.Markdown: {
       // The title leads the file as its first heading, escaped like any heading's text (a
-      // title "*Draft*" stays literal).
-      const heading = title ? toMarkdown({ type: 'doc', content: [titleHeading(title)] }) + '\n' : '';
+      // title "*Draft*" stays literal). An empty document is just its title.
+      const text = toMarkdown(doc);
+      const heading = title ? toMarkdown({ type: 'doc', content: [titleHeading(title)] }) : '';
       return {
-        body: `${heading}${toMarkdown(doc)}`,
+        body: [heading, text].filter((part) => part.trim() !== '').join('\n') || text,
         contentType: 'text/markdown; charset=utf-8',
         filename: fileName(title, 'md'),
       };

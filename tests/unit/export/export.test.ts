@@ -216,6 +216,12 @@ describe('exporting a document', () => {
     expect(html).toContain('<title>*Draft* &lt;b&gt;1&lt;/b&gt; # notes</title>');
   });
 
+  it('writes an empty document as its title alone, or one empty line without a title', () => {
+    const empty: JSONContent = { type: 'doc', content: [{ type: 'paragraph' }] };
+    expect(exportDocument(stored('Private', empty), ExportFormat.Markdown).body).toBe('# Private\n');
+    expect(exportDocument(stored('', empty), ExportFormat.Markdown).body).toBe('\n');
+  });
+
   it('writes a refused link as its text, never its href', () => {
     const hostile: JSONContent = {
       type: 'doc',
