@@ -18,7 +18,8 @@ import { documentExtensions } from './editorSchema.ts';
  * - underline and highlight are written as `<u>` and `<mark>` (inline HTML, which CommonMark
  *   passes through), not Tiptap's `++`/`==`, which no CommonMark or GFM reader knows, and
  *   which turned prose such as "a == b or c == d" into a highlight on import;
- * - a table is one block, without the blank lines Tiptap puts around it.
+ * - a table is one block, without the blank lines Tiptap puts around it, and a "|" in a cell
+ *   is escaped, or it would split the cell.
  */
 const BLOCK_START = /^( {0,3})(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|`{3,}|~{3,}|=+\s*$)/;
 const ORDERED_ITEM_START = /^( {0,3}\d{1,9})([.)])(?=\s|$)/;
@@ -176,9 +177,16 @@ function markdownExtensions(): AnyExtension[] {
         extension,
         'renderMarkdown',
       );
+      // A "|" in a cell would end the cell: GFM reads "\\|" as a literal one, in code spans too.
       return extension.extend({
-        renderMarkdown: (node, helpers, context) =>
-          (render?.(node, helpers, context) ?? '').replace(/^\n+|\n+$/g, ''),
+        renderMarkdown: (node, helpers, context) => {
+          const cellHelpers = {
+            ...helpers,
+            renderChildren: (...args: Parameters<typeof helpers.renderChildren>) =>
+              helpers.renderChildren(...args).replace(/\|/g, '\\|'),
+          };
+          return (render?.(node, cellHelpers, context) ?? '').replace(/^\n+|\n+$/g, '');
+        },
       });
     }
     const tokenizer = getExtensionField<MarkdownTokenizer | undefined>(extension, 'markdownTokenizer');

@@ -20,6 +20,10 @@ const li = (...content: JSONContent[]): JSONContent => ({ type: 'listItem', cont
 const ol = (...items: JSONContent[]): JSONContent => ({ type: 'orderedList', content: items });
 const ul = (...items: JSONContent[]): JSONContent => ({ type: 'bulletList', content: items });
 const hardBreak: JSONContent = { type: 'hardBreak' };
+const cell = (type: 'tableHeader' | 'tableCell', content: JSONContent): JSONContent => ({
+  type,
+  content: [p(content)],
+});
 
 /**
  * Markdown as Inkwell writes it (canonical): each reads as the structure meant, and writing
@@ -82,6 +86,27 @@ const CANONICAL: [what: string, markdown: string, structure: JSONContent][] = [
     '== and ++ in prose are text (no CommonMark reader knows them as marks)',
     'if a == b and c == d, then a++ and ++b\n',
     doc(p('if a == b and c == d, then a++ and ++b')),
+  ],
+  [
+    'a | in a table cell (text, code, link) stays in its cell',
+    '| a\\|b     | c                          |\n| -------- | -------------------------- |\n| `x \\| y` | [z](https://e.com/?q=a\\|b) |\n',
+    doc({
+      type: 'table',
+      content: [
+        { type: 'tableRow', content: [cell('tableHeader', text('a|b')), cell('tableHeader', text('c'))] },
+        {
+          type: 'tableRow',
+          content: [
+            cell('tableCell', text('x | y', 'code')),
+            cell('tableCell', {
+              type: 'text',
+              text: 'z',
+              marks: [{ type: 'link', attrs: { href: 'https://e.com/?q=a|b' } }],
+            }),
+          ],
+        },
+      ],
+    }),
   ],
 ];
 
