@@ -29,6 +29,7 @@ import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
 import { HeldRefusals } from './transport/HeldRefusals.ts';
 import { RefusalMemory } from './transport/RefusalMemory.ts';
+import { RetentionSweep } from './versions/RetentionSweep.ts';
 import { Versioning } from './versions/Versioning.ts';
 import { REAL_TIMERS, type VersionTimers } from './versions/VersionTimers.ts';
 
@@ -63,6 +64,9 @@ const REMEMBERED_REFUSALS = 10_000;
 
 /** How often documents past the trash retention are purged. */
 const TRASH_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+/** How often every document's automatic versions are thinned (docs/ARCHITECTURE.md, versions/). */
+const VERSION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Where `npm run build` puts the web client. Resolved from this module's URL, which is one
@@ -117,6 +121,15 @@ export async function startServer(
     maxIntervalMs: config.versionMaxIntervalMs,
     automatic: config.autoVersions,
   });
+  const versionSweep = new RetentionSweep({
+    versions: storage.versions,
+    documents: async () =>
+      [...(await storage.catalogue.list()), ...(await storage.catalogue.listTrash())].map((d) => d.name),
+    timers: hooks.versionTimers ?? REAL_TIMERS,
+    logger: logger.child({ component: 'versions' }),
+    intervalMs: VERSION_SWEEP_INTERVAL_MS,
+  });
+  versionSweep.start();
   const registry: RoomRegistry = new RoomRegistry({
     log: readiness.watch(storage.log),
     metrics: metrics ?? undefined,
@@ -243,11 +256,13 @@ export async function startServer(
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       heartbeat.stop();
       lifecycle.stop();
+      const versionSweepStopped = versionSweep.stop();
       stats?.stop();
       await fleetChannel?.close();
       await registry.closeAll(CloseCode.ServiceRestart, 'server is restarting');
       // After the last commits were published: unsubscribe, drop the liveness key, quit.
       await bus?.close();
+      await versionSweepStopped;
       await storage.close();
       for (const client of wss.clients) client.terminate();
       repeatAnswers.dropAll();

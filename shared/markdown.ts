@@ -11,10 +11,15 @@ import { documentExtensions } from './editorSchema.ts';
 
 /**
  * Markdown (CommonMark + GFM tables and task lists) in and out (export, import, paste), with Tiptap's own markdown
- * support and two fixes where its output does not read back as written:
+ * support and these fixes where its output does not read back as written or is not CommonMark:
  * - a code block whose text contains ``` needs a longer fence;
  * - a paragraph line that starts like a block ("# ", "> ", "- ", "1. ", "```") — its first
- *   line, or a line after a hard break — must be escaped, or it becomes a heading or a list.
+ *   line, or a line after a hard break — must be escaped, or it becomes a heading or a list;
+ * - underline and highlight are written as `<u>` and `<mark>` (inline HTML, which CommonMark
+ *   passes through), not Tiptap's `++`/`==`, which no CommonMark or GFM reader knows, and
+ *   which turned prose such as "a == b or c == d" into a highlight on import;
+ * - a table is one block, without the blank lines Tiptap puts around it, and a "|" in a cell
+ *   is escaped, or it would split the cell.
  */
 const BLOCK_START = /^( {0,3})(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|`{3,}|~{3,}|=+\s*$)/;
 const ORDERED_ITEM_START = /^( {0,3}\d{1,9})([.)])(?=\s|$)/;
@@ -106,6 +111,37 @@ function boundedTokenizer(tokenizer: MarkdownTokenizer, name: string): MarkdownT
 
 const textOf = (node: JSONContent): string => node.text ?? (node.content ?? []).map(textOf).join('');
 
+/** The HTML element each mark without CommonMark syntax is written as. */
+const HTML_MARKS: Record<string, string> = { underline: 'u', highlight: 'mark' };
+
+/**
+ * A mark read and written as its HTML element (`<u>text</u>`). Marked alone would hand the
+ * tags to Tiptap, which reads inline HTML only where there is a DOM (the browser), so an
+ * import on the server would keep them as literal text.
+ */
+function htmlMark(extension: AnyExtension, tag: string): AnyExtension {
+  const element = new RegExp(`^<${tag}>([\\s\\S]+?)</${tag}>`, 'i');
+  return extension.extend({
+    renderMarkdown: (node: JSONContent, helpers: { renderChildren(node: JSONContent): string }) =>
+      `<${tag}>${helpers.renderChildren(node)}</${tag}>`,
+    markdownTokenizer: {
+      name: extension.name,
+      level: 'inline',
+      start: (src: string) => src.search(new RegExp(`<${tag}>`, 'i')),
+      tokenize: (src, _tokens, lexer) => {
+        const match = element.exec(src);
+        if (match === null) return undefined;
+        return {
+          type: extension.name,
+          raw: match[0],
+          text: match[1]!,
+          tokens: lexer.inlineTokens(match[1]!),
+        };
+      },
+    } satisfies MarkdownTokenizer,
+  });
+}
+
 /**
  * The editor's extensions, flattened, with the two fixes. Kits (StarterKit, TableKit) are
  * left out: their nodes are already in the flat list, and the manager would register the
@@ -131,6 +167,25 @@ function markdownExtensions(): AnyExtension[] {
           const code = textOf(node);
           const fence = '`'.repeat(Math.max(3, longestRun(code, '`') + 1));
           return `${fence}${(node.attrs?.language as string | null) ?? ''}\n${code}\n${fence}`;
+        },
+      });
+    }
+    const tag = HTML_MARKS[extension.name];
+    if (tag !== undefined) return htmlMark(extension, tag);
+    if (extension.name === 'table') {
+      const render = getExtensionField<NonNullable<typeof extension.config.renderMarkdown>>(
+        extension,
+        'renderMarkdown',
+      );
+      // A "|" in a cell would end the cell: GFM reads "\\|" as a literal one, in code spans too.
+      return extension.extend({
+        renderMarkdown: (node, helpers, context) => {
+          const cellHelpers = {
+            ...helpers,
+            renderChildren: (...args: Parameters<typeof helpers.renderChildren>) =>
+              helpers.renderChildren(...args).replace(/\|/g, '\\|'),
+          };
+          return (render?.(node, cellHelpers, context) ?? '').replace(/^\n+|\n+$/g, '');
         },
       });
     }

@@ -1,3 +1,4 @@
+import type { JSONContent } from '@tiptap/core';
 import { UNTITLED } from '../../shared/documentModel.ts';
 import type { StoredDocument } from '../storage/DocLog.ts';
 import { contentOf } from './documentContent.ts';
@@ -27,6 +28,12 @@ function fileName(title: string | null, extension: string): string {
   return `${base || UNTITLED}.${extension}`;
 }
 
+const titleHeading = (title: string): JSONContent => ({
+  type: 'heading',
+  attrs: { level: 1 },
+  content: [{ type: 'text', text: title }],
+});
+
 /** Renders a stored document in one of the export formats. */
 export function exportDocument(stored: StoredDocument, format: ExportFormat): ExportedFile {
   const { title, doc } = contentOf(stored);
@@ -38,10 +45,12 @@ export function exportDocument(stored: StoredDocument, format: ExportFormat): Ex
         filename: fileName(title, 'html'),
       };
     case ExportFormat.Markdown: {
-      // The title leads the file as its first heading, as a writer would type it.
-      const heading = title === null ? '' : `# ${title}\n\n`;
+      // The title leads the file as its first heading, escaped like any heading's text (a
+      // title "*Draft*" stays literal). An empty document is just its title.
+      const text = toMarkdown(doc);
+      const heading = title ? toMarkdown({ type: 'doc', content: [titleHeading(title)] }) : '';
       return {
-        body: `${heading}${toMarkdown(doc)}`,
+        body: [heading, text].filter((part) => part.trim() !== '').join('\n') || text,
         contentType: 'text/markdown; charset=utf-8',
         filename: fileName(title, 'md'),
       };

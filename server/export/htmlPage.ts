@@ -1,5 +1,6 @@
 import type { JSONContent } from '@tiptap/core';
-import { renderToHTMLString } from '@tiptap/static-renderer';
+import type { Node } from '@tiptap/pm/model';
+import { renderToHTMLString, serializeAttrsToHTMLString } from '@tiptap/static-renderer';
 import { UNTITLED } from '../../shared/documentModel.ts';
 import { documentExtensions } from '../../shared/editorSchema.ts';
 
@@ -11,6 +12,40 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
+type Rendered = { node: Node; children?: string | string[] };
+const joined = (children: string | string[] | undefined) => [children ?? []].flat().join('');
+
+/** A table cell's attributes that say something: spans above 1 and an alignment. */
+const cellAttributes = (node: Node) =>
+  serializeAttrsToHTMLString({
+    colspan: node.attrs.colspan === 1 ? null : node.attrs.colspan,
+    rowspan: node.attrs.rowspan === 1 ? null : node.attrs.rowspan,
+    style: node.attrs.align ? `text-align: ${node.attrs.align}` : null,
+  });
+
+/**
+ * Where the editor's own rendering does not make a clean page: its task item holds an empty
+ * `<span/>` (a styling hook, and not a valid empty element in HTML: it would open a span
+ * around the rest of the item) and an editable checkbox; its table carries the editor's
+ * column widths, every default span and all rows in `<tbody>`. Blocks go one to a line.
+ */
+const nodeMapping = {
+  doc: ({ children }: Rendered) => [children ?? []].flat().join('\n'),
+  taskItem: ({ node, children }: Rendered) =>
+    `<li data-type="taskItem" data-checked="${String(node.attrs.checked === true)}">` +
+    `<label><input type="checkbox"${node.attrs.checked === true ? ' checked="checked"' : ''} disabled="disabled"/></label>` +
+    `<div>${joined(children)}</div></li>`,
+  table: ({ node, children }: Rendered) => {
+    const rows = [children ?? []].flat();
+    const header = node.firstChild?.content.content.every((cell) => cell.type.name === 'tableHeader');
+    const head = header ? `<thead>${rows[0]}</thead>` : '';
+    const body = rows.slice(header ? 1 : 0);
+    return `<table>${head}${body.length > 0 ? `<tbody>${body.join('')}</tbody>` : ''}</table>`;
+  },
+  tableHeader: ({ node, children }: Rendered) => `<th${cellAttributes(node)}>${joined(children)}</th>`,
+  tableCell: ({ node, children }: Rendered) => `<td${cellAttributes(node)}>${joined(children)}</td>`,
+};
+
 /**
  * A document as one standalone page of semantic HTML: the title as the page's title and
  * first heading, then the text, rendered on the server from the editor's own extensions
@@ -18,7 +53,7 @@ const escapeHtml = (text: string) =>
  */
 export function toHtmlPage(title: string | null, doc: JSONContent): string {
   const heading = escapeHtml(title ?? UNTITLED);
-  const body = renderToHTMLString({ content: doc, extensions });
+  const body = renderToHTMLString({ content: doc, extensions, options: { nodeMapping } });
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -3,7 +3,7 @@ import { VersionKind } from '../../shared/api.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomObserver } from '../rooms/RoomObserver.ts';
 import type { DocVersions, StoredVersion, VersionInfo } from '../storage/DocVersions.ts';
-import { versionsToThin } from './retention.ts';
+import { thinVersions } from './retention.ts';
 import type { VersionTimers } from './VersionTimers.ts';
 
 export interface VersionRecorderOptions {
@@ -142,8 +142,7 @@ export class VersionRecorder implements RoomObserver {
     if (skipIdentical && (await this.isNewestState(snapshot))) return null;
     const added = await versions.add(this.name, { kind, name, authors, update });
     this.newest = { id: added.id, snapshot };
-    const thin = versionsToThin(await versions.list(this.name), timers.now());
-    if (thin.length > 0) await versions.remove(this.name, thin);
+    await thinVersions(versions, this.name, timers.now());
     return added;
   }
 

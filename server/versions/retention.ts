@@ -1,5 +1,5 @@
 import { VersionKind } from '../../shared/api.ts';
-import type { VersionInfo } from '../storage/DocVersions.ts';
+import type { DocVersions, VersionInfo } from '../storage/DocVersions.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -29,4 +29,16 @@ export function versionsToThin(versions: readonly VersionInfo[], now: number): s
     else newestOfBucket.set(bucket, version);
   }
   return thinned;
+}
+
+/**
+ * Applies the retention policy to one document's versions as of `now`; resolves with how
+ * many were removed. Safe to run on several instances at once: it only ever removes
+ * versions that are not the newest of their bucket, a new version is always the newest of
+ * its own, and removing an id already removed removes nothing, so concurrent runs on the
+ * same document remove the same rows or a subset of them, and never the one a bucket keeps.
+ */
+export async function thinVersions(versions: DocVersions, doc: string, now: number): Promise<number> {
+  const thin = versionsToThin(await versions.list(doc), now);
+  return thin.length === 0 ? 0 : versions.remove(doc, thin);
 }

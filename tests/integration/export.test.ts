@@ -1,8 +1,10 @@
 import { getSchema } from '@tiptap/core';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../../shared/access.ts';
 import { CONTENT_FRAGMENT, TITLE_TEXT } from '../../shared/documentModel.ts';
 import { documentExtensions } from '../../shared/editorSchema.ts';
+import { signToken } from '../../server/access/TokenVerifier.ts';
 import { connectClient } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -70,5 +72,39 @@ describe('exporting a document over HTTP', () => {
     expect((await exported('export-me', 'format=docx')).status).toBe(400);
     expect((await exported('never-written', 'format=md')).status).toBe(404);
     expect((await exported('export-me', 'format=md&version=42')).status).toBe(404);
+  });
+});
+
+describe('export access with auth on', () => {
+  const SECRET = 'export-test-secret-long-enough-0123456789';
+  let guarded: TestServer;
+  beforeAll(async () => {
+    guarded = await startTestServer({ authSecret: SECRET });
+  });
+  afterAll(() => guarded.close());
+
+  it('needs a token (401), one for this document (403), and reading is enough (200)', async () => {
+    const token = (doc: string, role: Role) => signToken(SECRET, { sub: 'u', doc, role }, 3600);
+    const writer = await token('private-notes', Role.Write);
+    const created = await fetch(`${guarded.url}/api/docs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'private-notes', title: 'Private' }),
+    });
+    expect(created.status).toBe(201);
+    const exportAs = (bearer?: string) =>
+      fetch(`${guarded.url}/api/docs/private-notes/export?format=md`, {
+        headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` },
+      });
+
+    const anonymous = await exportAs();
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: { code: expect.any(String) } });
+    const elsewhere = await exportAs(await token('other-doc', Role.Write));
+    expect(elsewhere.status).toBe(403);
+    expect(await elsewhere.text()).not.toContain('Private');
+    const reader = await exportAs(await token('private-notes', Role.Read));
+    expect(reader.status).toBe(200);
+    expect(await reader.text()).toBe('# Private\n');
   });
 });

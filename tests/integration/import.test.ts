@@ -18,7 +18,7 @@ const create = (body: unknown) =>
   fetch(`${server.url}/api/docs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' ? body : body instanceof Buffer ? new Blob([body]) : JSON.stringify(body),
   });
 /**
  * A POST on a connection of its own: the server answers an oversized body with 413 before
@@ -87,11 +87,9 @@ describe('importing a file as a new document', () => {
 - [x] tickets
 - [ ] hotel
 
-
 | day | where |
 | --- | ----- |
 | 1   | Lyon  |
-
 
 See [the map](https://example.org/map).
 `,
@@ -141,11 +139,9 @@ See [the map](https://example.org/map).
 - [x] tickets
 - [ ] hotel
 
-
 | day | where |
 | --- | ----- |
 | 1   | Lyon  |
-
 
 See [the map](https://example.org/map).
 `,
@@ -239,6 +235,37 @@ See [the map](https://example.org/map).
     });
     expect(oversized).toMatchObject({ status: 413, json: { error: { code: 'import_too_large' } } });
     expect(await documentCount()).toBe(before);
+  });
+});
+
+describe('import bodies that are not UTF-8', () => {
+  it('refuses raw invalid UTF-8 bytes with 400 instead of importing replacement characters, creating nothing', async () => {
+    const before = await documentCount();
+    const invalid: [string, number[]][] = [
+      ['a Latin-1 é', [0xe9]],
+      ['a stray continuation byte', [0x80]],
+      ['a truncated sequence', [0xe2, 0x82]],
+      ['an overlong encoding of "/"', [0xc0, 0xaf]],
+      ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+    ];
+    for (const [what, bytes] of invalid) {
+      const body = Buffer.concat([
+        Buffer.from('{"content":{"format":"markdown","text":"caf'),
+        Buffer.from(bytes),
+        Buffer.from(' au lait"}}'),
+      ]);
+      const response = await create(body);
+      expect(response.status, what).toBe(400);
+      expect(await response.json(), what).toEqual({
+        error: { code: 'invalid_json', message: 'the request body is not valid UTF-8' },
+      });
+    }
+    expect(await documentCount()).toBe(before);
+    // The same body in UTF-8 is a document.
+    const valid = await create(Buffer.from('{"content":{"format":"markdown","text":"café au lait"}}'));
+    expect(valid.status).toBe(201);
+    const created = (await valid.json()) as CreatedDocument;
+    expect(await exported(created.name, 'md')).toBe('café au lait\n');
   });
 });
 

@@ -6,6 +6,7 @@ import { CONTENT_FRAGMENT, TITLE_TEXT } from '../../shared/documentModel.ts';
 import { signToken } from '../../server/access/TokenVerifier.ts';
 import { connectClient, type TestClient } from '../helpers/clients.ts';
 import { ManualTimers } from '../helpers/manualTimers.ts';
+import { parsePrometheusText, sampleValue } from '../helpers/prometheusText.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { sameStorage, STORAGE_BACKENDS } from '../helpers/storageBackends.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -242,28 +243,60 @@ describe.each(STORAGE_BACKENDS)('version history on $name', (backend) => {
 });
 
 describe.each(STORAGE_BACKENDS)('versions on $name', (backend) => {
-  it('survive compaction and a restart', async () => {
+  const compactions = async (server: TestServer) =>
+    sampleValue(
+      parsePrometheusText(await (await fetch(`${server.url}/metrics`)).text()),
+      'inkwell_compactions_total',
+    );
+
+  it('survive compaction after they were taken and a restart, and restore from there', async () => {
     const storage = await backend.freshConfig();
-    const first = await startTestServer({ ...storage, compactAfterUpdates: 3 });
+    const settings = { compactAfterUpdates: 3, metrics: true };
+    const first = await startTestServer({ ...storage, ...settings });
     const { create, name } = api(first);
     await create('kept');
     const writer = connectClient(first.syncUrl, 'kept');
     await writer.firstSync;
     for (let i = 1; i <= 6; i++) write(writer, `Take ${i}`, [`paragraph ${i}`]);
     await committed(first, 'kept', 'paragraph 6');
-    const saved = ((await (await name('kept', 'before the restart')).json()) as CreatedVersion).version;
+    const saved = ((await (await name('kept', 'Take six')).json()) as CreatedVersion).version;
+
+    // Edits past COMPACT_AFTER_UPDATES after the version: the log is folded into a snapshot
+    // that holds none of the version's state as a separate entry.
+    const before = await compactions(first);
+    for (let i = 7; i <= 12; i++) write(writer, `Take ${i}`, [`paragraph ${i}`]);
+    await committed(first, 'kept', 'paragraph 12');
+    await waitFor(async () => (await compactions(first)) > before, 'a compaction after the version');
     writer.destroy();
+    // Closing unloads the room: it compacts again and takes an automatic version of takes 7-12.
     await first.close();
 
-    const second = await startTestServer({ ...sameStorage(first.config), compactAfterUpdates: 3 });
+    const second = await startTestServer({ ...sameStorage(first.config), ...settings });
     try {
       const again = api(second);
-      expect(await again.list('kept')).toEqual([saved]);
+      const versions = await again.list('kept');
+      expect(versions.map((v) => v.kind)).toEqual(['auto', 'named']);
+      expect(versions[1]).toEqual(saved);
       expect(shown(await again.state('kept', saved.id))).toEqual({
         title: 'Take 6',
         paragraphs: ['paragraph 6'],
       });
-      // The named version covered every edit, so the unload before the restart took no other.
+      expect(shown(await again.state('kept', versions[0]!.id))).toEqual({
+        title: 'Take 12',
+        paragraphs: ['paragraph 12'],
+      });
+
+      const reader = connectClient(second.syncUrl, 'kept');
+      try {
+        await reader.firstSync;
+        expect(shown(reader.doc).title).toBe('Take 12');
+        expect((await again.restore('kept', saved.id)).status).toBe(200);
+        await waitFor(() => shown(reader.doc).title === 'Take 6', 'the restored text to reach the client');
+        expect(shown(reader.doc)).toEqual({ title: 'Take 6', paragraphs: ['paragraph 6'] });
+        expect(await again.exported('kept', 'format=md')).toBe('# Take 6\n\nparagraph 6\n');
+      } finally {
+        reader.destroy();
+      }
     } finally {
       await second.close();
     }
