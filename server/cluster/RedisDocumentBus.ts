@@ -12,6 +12,11 @@ export interface RedisBusOptions {
   prefix: string;
   logger: Logger;
   metrics?: ClusterMetrics;
+  /**
+   * The instance's configured name (INSTANCE_ID), shown in the connections' names so that
+   * an operator can tell whose connection `CLIENT LIST` shows; the random id otherwise.
+   */
+  name?: string;
 }
 
 /** Reconnect backoff: quick at first, then every 2 s while Redis stays away. */
@@ -50,11 +55,18 @@ export class RedisDocumentBus implements DocumentBus {
   constructor(private readonly options: RedisBusOptions) {
     this.metrics = options.metrics ?? NO_CLUSTER_METRICS;
     const common = { retryStrategy: retryDelay, lazyConnect: true };
-    this.subscriber = new Redis(options.url, { ...common, autoResubscribe: true });
+    const connectionName = (role: string) =>
+      clientName(`${options.prefix}bus:${options.name ?? this.instanceId}:${role}`);
+    this.subscriber = new Redis(options.url, {
+      ...common,
+      autoResubscribe: true,
+      connectionName: connectionName('sub'),
+    });
     this.publisher = new Redis(options.url, {
       ...common,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      connectionName: connectionName('pub'),
     });
     this.liveness = new InstanceLiveness({
       redis: this.publisher,
@@ -64,6 +76,10 @@ export class RedisDocumentBus implements DocumentBus {
       onError: () => this.metrics.redisError(),
       onGone: (id) => {
         for (const watcher of this.watchers) watcher.instanceGone(id);
+      },
+      onLapsed: () => {
+        if (this.closed) return;
+        for (const watcher of this.watchers) watcher.livenessLapsed();
       },
     });
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
@@ -284,6 +300,9 @@ export class RedisDocumentBus implements DocumentBus {
     for (const watcher of this.watchers) watcher.resync();
   }
 }
+
+/** A name `CLIENT SETNAME` accepts (no spaces or control characters; the prefix is free text). */
+const clientName = (name: string) => name.replace(/[^!-~]/g, '_');
 
 /** QUIT, or a hard disconnect when Redis is not there to answer. */
 async function quit(redis: Redis): Promise<void> {
