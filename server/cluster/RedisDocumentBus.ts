@@ -55,8 +55,8 @@ export class RedisDocumentBus implements DocumentBus {
   constructor(private readonly options: RedisBusOptions) {
     this.metrics = options.metrics ?? NO_CLUSTER_METRICS;
     const common = { retryStrategy: retryDelay, lazyConnect: true };
-    const connectionName = (role: string) =>
-      clientName(`${options.prefix}bus:${options.name ?? this.instanceId}:${role}`);
+    const connectionName = (role: BusConnectionRole) =>
+      busConnectionName(options.prefix, options.name ?? this.instanceId, role);
     this.subscriber = new Redis(options.url, {
       ...common,
       autoResubscribe: true,
@@ -301,8 +301,16 @@ export class RedisDocumentBus implements DocumentBus {
   }
 }
 
-/** A name `CLIENT SETNAME` accepts (no spaces or control characters; the prefix is free text). */
-const clientName = (name: string) => name.replace(/[^!-~]/g, '_');
+export type BusConnectionRole = 'sub' | 'pub';
+
+/**
+ * The name `CLIENT LIST` shows for one of an instance's bus connections, so that an operator
+ * (or a test) can tell whose it is. Characters CLIENT SETNAME refuses (spaces, control
+ * characters: the prefix is free text) become `_`.
+ */
+export function busConnectionName(prefix: string, instance: string, role: BusConnectionRole): string {
+  return `${prefix}bus:${instance}:${role}`.replace(/[^!-~]/g, '_');
+}
 
 /** QUIT, or a hard disconnect when Redis is not there to answer. */
 async function quit(redis: Redis): Promise<void> {

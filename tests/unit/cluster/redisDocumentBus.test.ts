@@ -4,11 +4,8 @@ import type { BusListener, DocumentListener } from '../../../server/cluster/Docu
 import { RedisDocumentBus } from '../../../server/cluster/RedisDocumentBus.ts';
 import { silentLogger } from '../../../server/logger.ts';
 import type { LogEntry } from '../../../server/storage/DocLog.ts';
-import { freshRedisPrefix, requireRedis, testRedisUrl } from '../../helpers/redis.ts';
+import { freshRedisPrefix, redisClients, requireRedis, testRedisUrl } from '../../helpers/redis.ts';
 import { deferred, waitFor } from '../../helpers/wait.ts';
-
-/** The names in a CLIENT LIST reply. */
-const clientNames = (list: string) => [...list.matchAll(/ name=(\S*)/g)].map((m) => m[1]!);
 
 /** Resolves once the key's TTL went up: its owner renewed it. */
 async function renewalOf(redis: Redis, key: string): Promise<void> {
@@ -153,7 +150,7 @@ describe('RedisDocumentBus on a real Redis', () => {
     buses.push(b);
     expect(await b.start()).toBe(true);
     admin = new Redis(testRedisUrl());
-    const names = clientNames(String(await admin.call('CLIENT', 'LIST'))).filter((n) => n.startsWith(prefix));
+    const names = (await redisClients(admin)).map((c) => c.name).filter((n) => n.startsWith(prefix));
     expect(names.sort()).toEqual([`${prefix}bus:web_1:pub`, `${prefix}bus:web_1:sub`]);
   });
 
