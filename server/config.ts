@@ -58,6 +58,8 @@ const envSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   REDIS_PREFIX: z.string().min(1).max(200).default('inkwell:'),
+  // No default here: unset leaves RoomRegistry's (2 s).
+  LOG_CHECK_INTERVAL_MS: integer(100, 86_400_000).optional(),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5000),
   // At least 128: every name valid before issue 15 (128 ASCII characters) stays valid.
@@ -164,6 +166,11 @@ export interface RedisConfig {
   url: string;
   /** Namespaces every channel and key, so that deployments can share one Redis. */
   prefix: string;
+  /**
+   * How often the loaded documents' newest log numbers are checked for a lost message with
+   * nothing after it (undefined: RoomRegistry's default).
+   */
+  logCheckIntervalMs?: number;
 }
 
 /** Thrown with a message naming every invalid variable. */
@@ -240,7 +247,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
         }
       : null,
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
+    redis: e.REDIS_URL
+      ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, logCheckIntervalMs: e.LOG_CHECK_INTERVAL_MS }
+      : null,
     maxDocNameBytes: e.MAX_DOC_NAME_BYTES,
     repeatRefusalWindowMs: e.REPEAT_REFUSAL_WINDOW_MS,
     trashRetentionDays: e.TRASH_RETENTION_DAYS,

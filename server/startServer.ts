@@ -98,6 +98,7 @@ export async function startServer(
       ? null
       : new RedisDocumentBus({
           ...config.redis,
+          name: config.instanceId,
           logger: logger.child({ component: 'cluster' }),
           metrics: metrics ?? undefined,
         });
@@ -134,6 +135,7 @@ export async function startServer(
     log: readiness.watch(storage.log),
     metrics: metrics ?? undefined,
     bus: bus ?? undefined,
+    logCheckIntervalMs: config.redis?.logCheckIntervalMs,
     logger: logger.child({ component: 'rooms' }),
     compactAfterUpdates: config.compactAfterUpdates,
     maxDocumentBytes: config.maxDocumentBytes,

@@ -45,6 +45,11 @@ export interface BusListener {
   resync(): void;
   /** An instance stopped renewing its liveness key: its clients' presence goes. */
   instanceGone(instanceId: string): void;
+  /**
+   * This instance's own liveness key had expired (its event loop stalled past the TTL): the
+   * others may have dropped its clients' presence, which must be announced again.
+   */
+  livenessLapsed(): void;
   /** Another instance evicted a document (see `announceEviction`). */
   evicted(doc: string, code: number, reason: string): void;
 }

@@ -3,7 +3,12 @@ import type { Logger } from '../logger.ts';
 
 /** How often the key is renewed and the others' keys are checked. */
 export const HEARTBEAT_INTERVAL_MS = 2000;
-/** A key not renewed for this long expires: three missed beats, so one slow beat is no death. */
+/**
+ * A key not renewed for this long expires: three missed beats, so one slow beat is no death.
+ * Short, so that a killed instance's people leave the others' screens within seconds; an
+ * instance that stalls longer than this finds its key gone and has its clients' presence
+ * announced again (`onLapsed`). See docs/SCALING.md, "Liveness".
+ */
 export const LIVENESS_TTL_MS = 6000;
 
 /** One instance of the deployment, as its liveness key describes it. */
@@ -21,6 +26,8 @@ interface InstanceLivenessOptions {
   onError(): void;
   /** An instance this one heard from has let its key expire (or removed it on shutdown). */
   onGone(instanceId: string): void;
+  /** This instance's own key had expired before a renewal (see `LIVENESS_TTL_MS`). */
+  onLapsed(): void;
 }
 
 /**
@@ -36,6 +43,10 @@ export class InstanceLiveness {
   private timer: NodeJS.Timeout | null = null;
   /** No instance is declared dead before this (see `reconnected`). */
   private graceUntil = 0;
+  /** When the key was last renewed on this connection (null: not since it connected). */
+  private renewedAt: number | null = null;
+  /** Closed: no renewal, no report. */
+  private stopped = false;
 
   constructor(private readonly options: InstanceLivenessOptions) {}
 
@@ -47,6 +58,7 @@ export class InstanceLiveness {
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    this.stopped = true;
   }
 
   /** A message from this instance arrived: it is alive, and watched from now on. */
@@ -60,16 +72,47 @@ export class InstanceLiveness {
    */
   reconnected(): void {
     this.graceUntil = Date.now() + LIVENESS_TTL_MS;
+    // An empty key now says Redis restarted, not that this instance stalled (the others wait
+    // out the grace, and the resync re-publishes presence anyway).
+    this.renewedAt = null;
     this.beat();
   }
 
   /** Renews this instance's key and checks the others'. */
   beat(): void {
-    const { redis, instanceId, onError } = this.options;
-    if (redis.status !== 'ready') return;
+    const { redis, instanceId } = this.options;
+    if (redis.status !== 'ready' || this.stopped) return;
     const value = JSON.stringify({ id: instanceId, startedAt: this.startedAt } satisfies LiveInstance);
-    redis.set(this.keyOf(instanceId), value, 'PX', LIVENESS_TTL_MS).catch(onError);
+    void this.renew(value);
     void this.checkKnown();
+  }
+
+  /**
+   * SET after EXISTS, in one transaction: a key that was there at the previous renewal and is
+   * missing now expired while this instance could not beat (an event-loop stall longer than
+   * the TTL), and the others may have dropped its clients' presence meanwhile.
+   */
+  private async renew(value: string): Promise<void> {
+    const { redis, instanceId, onError, onLapsed, logger } = this.options;
+    const key = this.keyOf(instanceId);
+    let existed: boolean;
+    try {
+      const replies = await redis.multi().exists(key).set(key, value, 'PX', LIVENESS_TTL_MS).exec();
+      const [existsError, exists] = replies?.[0] ?? [new Error('transaction discarded'), 0];
+      if (existsError !== null) throw existsError;
+      existed = exists === 1;
+    } catch {
+      onError();
+      return;
+    }
+    const previous = this.renewedAt;
+    this.renewedAt = Date.now();
+    if (existed || previous === null || this.stopped) return;
+    logger.warn(
+      { instance: instanceId, sinceRenewalMs: this.renewedAt - previous },
+      'this instance’s liveness key expired (the event loop stalled); announcing its clients’ presence again',
+    );
+    onLapsed();
   }
 
   /** Deletes this instance's key (a clean shutdown). */

@@ -12,6 +12,11 @@ export interface RedisBusOptions {
   prefix: string;
   logger: Logger;
   metrics?: ClusterMetrics;
+  /**
+   * The instance's configured name (INSTANCE_ID), shown in the connections' names so that
+   * an operator can tell whose connection `CLIENT LIST` shows; the random id otherwise.
+   */
+  name?: string;
 }
 
 /** Reconnect backoff: quick at first, then every 2 s while Redis stays away. */
@@ -50,11 +55,18 @@ export class RedisDocumentBus implements DocumentBus {
   constructor(private readonly options: RedisBusOptions) {
     this.metrics = options.metrics ?? NO_CLUSTER_METRICS;
     const common = { retryStrategy: retryDelay, lazyConnect: true };
-    this.subscriber = new Redis(options.url, { ...common, autoResubscribe: true });
+    const connectionName = (role: BusConnectionRole) =>
+      busConnectionName(options.prefix, options.name ?? this.instanceId, role);
+    this.subscriber = new Redis(options.url, {
+      ...common,
+      autoResubscribe: true,
+      connectionName: connectionName('sub'),
+    });
     this.publisher = new Redis(options.url, {
       ...common,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      connectionName: connectionName('pub'),
     });
     this.liveness = new InstanceLiveness({
       redis: this.publisher,
@@ -64,6 +76,10 @@ export class RedisDocumentBus implements DocumentBus {
       onError: () => this.metrics.redisError(),
       onGone: (id) => {
         for (const watcher of this.watchers) watcher.instanceGone(id);
+      },
+      onLapsed: () => {
+        if (this.closed) return;
+        for (const watcher of this.watchers) watcher.livenessLapsed();
       },
     });
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
@@ -283,6 +299,17 @@ export class RedisDocumentBus implements DocumentBus {
     await this.subscriber.ping().catch(() => {});
     for (const watcher of this.watchers) watcher.resync();
   }
+}
+
+export type BusConnectionRole = 'sub' | 'pub';
+
+/**
+ * The name `CLIENT LIST` shows for one of an instance's bus connections, so that an operator
+ * (or a test) can tell whose it is. Characters CLIENT SETNAME refuses (spaces, control
+ * characters: the prefix is free text) become `_`.
+ */
+export function busConnectionName(prefix: string, instance: string, role: BusConnectionRole): string {
+  return `${prefix}bus:${instance}:${role}`.replace(/[^!-~]/g, '_');
 }
 
 /** QUIT, or a hard disconnect when Redis is not there to answer. */

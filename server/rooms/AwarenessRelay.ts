@@ -105,6 +105,24 @@ export class AwarenessRelay {
     if (local.length > 0) this.publish?.(encodeAwarenessUpdate(this.awareness, local));
   }
 
+  /**
+   * Asks each connection's clients to announce their states again, with a newer clock. The
+   * other instances removed them at their current clock (this instance's liveness key
+   * expired), so republishing those states could not bring them back: y-protocols applies a
+   * state only with a clock above the one it removed. A client told that its own state was
+   * removed keeps it, raises its clock and sends it (y-protocols' `applyAwarenessUpdate`), and
+   * that update travels as any other.
+   */
+  promptReannounce(connections: Iterable<RoomConnection>): void {
+    const states = this.awareness.getStates();
+    for (const connection of connections) {
+      const clients = [...connection.awarenessClients].filter((client) => states.has(client));
+      if (clients.length === 0) continue;
+      const removal = encodeAwarenessUpdate(this.awareness, clients, new Map());
+      connection.socket.send(encodeAwareness(removal));
+    }
+  }
+
   /** Removes the presence of the clients that came through an instance that died. */
   forgetInstance(instance: string): void {
     const clients = [...this.remoteOwner].filter(([, owner]) => owner === instance).map(([c]) => c);

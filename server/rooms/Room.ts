@@ -315,6 +315,14 @@ export class Room {
     this.awareness.publishLocal();
   }
 
+  /**
+   * Has this instance's clients announce their presence anew (the others dropped it while
+   * this instance's liveness key was expired).
+   */
+  promptPresence(): void {
+    this.awareness.promptReannounce(this.connections);
+  }
+
   /** Removes the presence of the clients connected through an instance that died. */
   forgetInstance(instanceId: string): void {
     this.awareness.forgetInstance(instanceId);

@@ -76,6 +76,9 @@ export class RoomRegistry {
       instanceGone: (instanceId) => {
         for (const room of this.loaded.values()) room.forgetInstance(instanceId);
       },
+      livenessLapsed: () => {
+        for (const room of this.loaded.values()) room.promptPresence();
+      },
       evicted: (doc, code, reason) => void this.evictHere(doc, code, reason),
     });
     this.logCheck = setInterval(

@@ -33,6 +33,18 @@ export async function requireRedis(url = testRedisUrl()): Promise<void> {
   }
 }
 
+/** The connections Redis holds, by id and name (CLIENT LIST). */
+export async function redisClients(redis: Redis): Promise<{ id: string; name: string }[]> {
+  const list = String(await redis.call('CLIENT', 'LIST'));
+  return list
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => ({
+      id: /(?:^| )id=(\d+)/.exec(line)?.[1] ?? '',
+      name: / name=(\S*)/.exec(line)?.[1] ?? '',
+    }));
+}
+
 /** A Redis of this test's own, which it may stop and start again on the same port. */
 export interface ThrowawayRedis {
   url: string;

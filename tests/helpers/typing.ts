@@ -15,16 +15,37 @@ export function typeInto(
   return new Promise((resolve) => {
     let typed = 0;
     const timer = setInterval(() => {
-      for (let i = 0; i < perTick && typed < count; i++, typed++) {
-        const text = c.doc.getText('text');
-        text.insert(text.length, letter);
-      }
+      for (let i = 0; i < perTick && typed < count; i++, typed++) typeOne(c, letter);
       if (typed === count) {
         clearInterval(timer);
         resolve();
       }
     }, everyMs);
   });
+}
+
+/**
+ * Types `letter` at the end every `everyMs` until stopped: for typing that must go on across
+ * something the test waits for (a Redis outage), however long that takes.
+ */
+export function keepTyping(c: TestClient, letter: string, everyMs = 5): { typed(): number; stop(): number } {
+  let typed = 0;
+  const timer = setInterval(() => {
+    typeOne(c, letter);
+    typed++;
+  }, everyMs);
+  return {
+    typed: () => typed,
+    stop: () => {
+      clearInterval(timer);
+      return typed;
+    },
+  };
+}
+
+function typeOne(c: TestClient, letter: string): void {
+  const text = c.doc.getText('text');
+  text.insert(text.length, letter);
 }
 
 /** Sets the client's awareness name, as the web app's presence does. */

@@ -4,12 +4,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { useChildServers, type ChildServer } from '../helpers/childServer.ts';
 import { covers, waitForConvergence, type TestClient } from '../helpers/clients.ts';
-import { freshDatabaseUrl } from '../helpers/postgres.ts';
+import { busConnectionName } from '../../server/cluster/RedisDocumentBus.ts';
+import { freshDatabaseUrl, openTestPostgres } from '../helpers/postgres.ts';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheusText.ts';
-import { freshRedisPrefix, requireRedis, startThrowawayRedis, testRedisUrl } from '../helpers/redis.ts';
+import {
+  freshRedisPrefix,
+  redisClients,
+  requireRedis,
+  startThrowawayRedis,
+  testRedisUrl,
+} from '../helpers/redis.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { namesSeenBy, setName, typeInto } from '../helpers/typing.ts';
+import { keepTyping, namesSeenBy, setName, typeInto } from '../helpers/typing.ts';
 
 const servers = useChildServers();
 
@@ -29,6 +36,17 @@ async function deployment(redisUrl = testRedisUrl(), env: Record<string, string>
 }
 
 const client = (server: ChildServer, room: string, doc?: Y.Doc) => servers.client(server, room, doc);
+
+/** The periodic log check pushed out of a test's reach: what arrives came over Redis or a resync. */
+const NO_LOG_CHECK = { LOG_CHECK_INTERVAL_MS: String(86_400_000) };
+
+/** Whether an instance's /readyz says Redis is away. */
+const redisAway = async (server: ChildServer) =>
+  (await (await fetch(`${server.url}/readyz`)).json()).degraded === 'redis-unreachable';
+
+/** The instance's configured name (INSTANCE_ID), from the header every response carries. */
+const instanceIdOf = async (server: ChildServer) =>
+  (await fetch(`${server.url}/readyz`)).headers.get('x-inkwell-instance')!;
 
 /** Counts a provider's 'status' events: a client that reconnected would show more than one. */
 function statusEvents(c: TestClient): { count: number } {
@@ -158,38 +176,45 @@ describe('several instances over Redis', () => {
     }
   });
 
-  it('a Redis restart mid-typing: instances reconnect and converge, and no client reconnects', async () => {
+  it('a Redis restart mid-typing: edits typed during the outage come from the database, later ones over Redis again, and no client reconnects', async () => {
     const redis = await startThrowawayRedis();
     try {
-      const { spawn } = await deployment(redis.url);
+      // No periodic log check: only the resync on reconnect and Redis itself can deliver.
+      const { spawn } = await deployment(redis.url, NO_LOG_CHECK);
       const [a, b] = await Promise.all([spawn(), spawn()]);
       const onA = client(a, 'restart');
       const onB = client(b, 'restart');
       await Promise.all([onA.firstSync, onB.firstSync]);
       const statuses = [statusEvents(onA), statusEvents(onB)];
+      const typists = [keepTyping(onA, 'a'), keepTyping(onB, 'b')];
+      /** Waits for each client to type `count` more letters from now. */
+      const typingGoesOn = async (count: number, what: string) => {
+        const from = typists.map((t) => t.typed());
+        await waitFor(() => typists.every((t, i) => t.typed() >= from[i]! + count), what);
+      };
 
-      const typing = Promise.all([typeInto(onA, 'a', 200), typeInto(onB, 'b', 200)]);
       await waitFor(() => onB.text().includes('a') && onA.text().includes('b'), 'edits to cross over');
       await redis.stop();
-      // Still ready (edits are stored), but it says Redis is away.
-      await waitFor(
-        async () => (await (await fetch(`${a.url}/readyz`)).json()).degraded === 'redis-unreachable',
-        '/readyz to say redis is down',
-      );
+      // Still ready (edits are stored), but each says Redis is away.
+      for (const server of [a, b]) await waitFor(() => redisAway(server), '/readyz to say redis is down');
       expect((await fetch(`${a.url}/readyz`)).status).toBe(200);
       expect(await metric(a, 'inkwell_redis_connected')).toBe(0);
+      await typingGoesOn(50, 'typing while Redis is down');
       await redis.start();
-      await typing;
-      await waitForConvergence([onA, onB], 20_000);
-      expect(onA.text().replace(/b/g, '')).toBe('a'.repeat(200));
-      expect(onA.text().replace(/a/g, '')).toBe('b'.repeat(200));
+      for (const server of [a, b]) {
+        await waitFor(async () => !(await redisAway(server)), '/readyz to stop saying redis is down');
+      }
+      await typingGoesOn(50, 'typing once Redis is back');
+      const typed = typists.map((t) => t.stop());
+
+      await waitForConvergence([onA, onB]);
+      expect(onA.text().replace(/b/g, '')).toBe('a'.repeat(typed[0]!));
+      expect(onA.text().replace(/a/g, '')).toBe('b'.repeat(typed[1]!));
       expect(statuses.map((s) => s.count)).toEqual([0, 0]);
-      await waitFor(
-        async () => (await (await fetch(`${a.url}/readyz`)).json()).degraded === undefined,
-        '/readyz to stop saying redis is down',
-      );
-      expect(await metric(a, 'inkwell_redis_connected')).toBe(1);
-      expect(await metric(a, 'inkwell_redis_reconnects_total')).toBeGreaterThanOrEqual(1);
+      for (const server of [a, b]) {
+        expect(await metric(server, 'inkwell_redis_connected')).toBe(1);
+        expect(await metric(server, 'inkwell_redis_reconnects_total')).toBe(1);
+      }
     } finally {
       await redis.stop();
     }
@@ -209,7 +234,7 @@ describe('several instances over Redis', () => {
       await typeInto(writer, 'e', 10);
       await redis.start();
       await waitFor(
-        async () => (await (await fetch(`${lonely.url}/readyz`)).json()).degraded === undefined,
+        async () => !(await redisAway(lonely)),
         '/readyz to stop saying redis is down once Redis is up',
       );
       // A second instance sees what was written before Redis came, and what follows.
@@ -224,31 +249,95 @@ describe('several instances over Redis', () => {
     }
   });
 
-  it('an instance whose subscription dropped messages catches up from the database', async () => {
-    const redis = await startThrowawayRedis();
-    const admin = new Redis(redis.url);
+  it('an instance whose subscription was cut off while it stalled catches up from the database, while the others carry on over Redis', async () => {
+    const admin = new Redis(testRedisUrl());
     try {
-      const { spawn } = await deployment(redis.url);
-      const [a, b] = await Promise.all([spawn(), spawn()]);
+      const { spawn, prefix } = await deployment(testRedisUrl(), NO_LOG_CHECK);
+      const [a, b, c] = await Promise.all([spawn(), spawn(), spawn()]);
       const writer = client(a, 'stall');
       const reader = client(b, 'stall');
-      await Promise.all([writer.firstSync, reader.firstSync]);
+      const watcher = client(c, 'stall');
+      await Promise.all([writer.firstSync, reader.firstSync, watcher.firstSync]);
       const statuses = statusEvents(reader);
+      const name = busConnectionName(prefix, await instanceIdOf(b), 'sub');
+      const subscriber = (await redisClients(admin)).find((connection) => connection.name === name);
+      expect(subscriber, `B's subscriber connection (${name})`).toBeDefined();
 
-      // B stalls, and Redis cuts off the subscriptions (as it does a subscriber that reads too
-      // slowly): everything A publishes meanwhile is lost to B.
+      // B stalls, and Redis cuts off its subscription alone (as it does a subscriber that reads
+      // too slowly): everything A publishes meanwhile is lost to B, and only to B.
       b.process.kill('SIGSTOP');
-      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      await admin.call('CLIENT', 'KILL', 'ID', subscriber!.id);
       await typeInto(writer, 'w', 300);
+      await waitFor(() => watcher.text() === 'w'.repeat(300), 'C’s client to get every edit over Redis');
       b.process.kill('SIGCONT');
-      await waitForConvergence([writer, reader], 20_000);
+      await waitForConvergence([writer, reader]);
       expect(reader.text()).toBe('w'.repeat(300));
+      // B resubscribed: what follows reaches it over Redis again.
+      await typeInto(writer, 'v', 10);
+      await waitFor(() => reader.text().endsWith('v'.repeat(10)), 'the next edits to reach B over Redis');
       expect(statuses.count).toBe(0);
+      expect(await metric(b, 'inkwell_redis_reconnects_total')).toBe(1);
       expect(await metric(b, 'inkwell_entries_repaired_total')).toBeGreaterThan(0);
+      for (const other of [a, c]) expect(await metric(other, 'inkwell_redis_reconnects_total')).toBe(0);
     } finally {
       admin.disconnect();
-      await redis.stop();
     }
+  });
+
+  it('an entry committed by an instance that died before publishing it reaches the others with the next message, from the database', async () => {
+    const { spawn, databaseUrl } = await deployment(testRedisUrl(), NO_LOG_CHECK);
+    const [a, b] = await Promise.all([spawn(), spawn()]);
+    const writer = client(a, 'unpublished');
+    const reader = client(b, 'unpublished');
+    await Promise.all([writer.firstSync, reader.firstSync]);
+    await typeInto(writer, 'w', 3);
+    await waitFor(() => reader.text() === 'www', 'the first edits to cross over');
+
+    // The dying instance's commit: in the log, never published (no message, no reconnect).
+    const storage = await openTestPostgres(undefined, databaseUrl);
+    try {
+      const lost = new Y.Doc();
+      lost.getText('text').insert(0, 'LOST');
+      await storage.log.append('unpublished', Y.encodeStateAsUpdate(lost));
+    } finally {
+      await storage.close();
+    }
+    // A's next commit takes the number after it; its message shows both instances the gap.
+    await typeInto(writer, 'w', 1);
+    await waitFor(
+      () => [writer, reader].every((c) => c.text().includes('LOST')),
+      'the unpublished entry to reach both clients',
+    );
+    await waitForConvergence([writer, reader]);
+    expect(reader.text().replace('LOST', '')).toBe('wwww');
+    expect(await metric(b, 'inkwell_entries_repaired_total')).toBe(1);
+  });
+
+  it('an instance that stalls past its liveness TTL loses its people on the others for a moment, then brings them back at once, and no client reconnects', async () => {
+    const { spawn } = await deployment();
+    const [stalling, other] = await Promise.all([spawn(), spawn()]);
+    const paused = client(stalling, 'stall-presence');
+    const remote = client(other, 'stall-presence');
+    await Promise.all([paused.firstSync, remote.firstSync]);
+    setName(paused, 'Paused');
+    await waitFor(() => namesSeenBy(remote).includes('Paused'), 'the other instance’s client to see Paused');
+    const statuses = [statusEvents(paused), statusEvents(remote)];
+    // The server asks by telling the client its own state was removed (y-protocols then raises
+    // the clock and sends it again); the client's own renewal, every 15 s, would bring the name
+    // back too, later, with origin 'local'.
+    let asked = 0;
+    type Change = { added: number[]; updated: number[]; removed: number[] };
+    paused.provider.awareness.on('update', (change: Change, origin: unknown) => {
+      const changed = [...change.added, ...change.updated, ...change.removed];
+      if (origin === paused.provider && changed.includes(paused.doc.clientID)) asked++;
+    });
+
+    stalling.process.kill('SIGSTOP');
+    await waitFor(() => !namesSeenBy(remote).includes('Paused'), 'Paused to leave when the key expires');
+    stalling.process.kill('SIGCONT');
+    await waitFor(() => namesSeenBy(remote).includes('Paused'), 'Paused to be back');
+    expect(asked).toBe(1);
+    expect(statuses.map((s) => s.count)).toEqual([0, 0]);
   });
 
   it('a document open on two instances while one compacts and the other appends loses nothing', async () => {

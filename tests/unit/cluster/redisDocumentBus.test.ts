@@ -1,11 +1,17 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DocumentListener } from '../../../server/cluster/DocumentBus.ts';
+import type { BusListener, DocumentListener } from '../../../server/cluster/DocumentBus.ts';
 import { RedisDocumentBus } from '../../../server/cluster/RedisDocumentBus.ts';
 import { silentLogger } from '../../../server/logger.ts';
 import type { LogEntry } from '../../../server/storage/DocLog.ts';
-import { freshRedisPrefix, requireRedis, testRedisUrl } from '../../helpers/redis.ts';
+import { freshRedisPrefix, redisClients, requireRedis, testRedisUrl } from '../../helpers/redis.ts';
 import { deferred, waitFor } from '../../helpers/wait.ts';
+
+/** Resolves once the key's TTL went up: its owner renewed it. */
+async function renewalOf(redis: Redis, key: string): Promise<void> {
+  const before = await redis.pttl(key);
+  await waitFor(async () => (await redis.pttl(key)) > before, `a renewal of ${key}`);
+}
 
 /** Records what a document's listener hears. */
 function recorder() {
@@ -21,6 +27,15 @@ function recorder() {
   };
   return { heard, listener };
 }
+
+/** A bus watcher that hears only what the test gives it. */
+const watcher = (heard: Partial<BusListener>): BusListener => ({
+  resync: () => {},
+  instanceGone: () => {},
+  livenessLapsed: () => {},
+  evicted: () => {},
+  ...heard,
+});
 
 describe('RedisDocumentBus on a real Redis', () => {
   let buses: RedisDocumentBus[] = [];
@@ -78,7 +93,7 @@ describe('RedisDocumentBus on a real Redis', () => {
     expect((await b.liveInstances()).map((i) => i.id).sort()).toEqual([a.instanceId, b.instanceId].sort());
     // B hears from A, so it watches A's key.
     const gone = deferred<string>();
-    b.watch({ resync: () => {}, instanceGone: (id) => gone.resolve(id), evicted: () => {} });
+    b.watch(watcher({ instanceGone: (id) => gone.resolve(id) }));
     const onB = recorder();
     await b.join('doc', onB.listener);
     (await a.join('doc', recorder().listener)).queryAwareness();
@@ -93,12 +108,8 @@ describe('RedisDocumentBus on a real Redis', () => {
     const [a, b] = await Promise.all([bus(prefix), bus(prefix)]);
     const evicted = deferred<[string, number, string]>();
     const heardByA: string[] = [];
-    a.watch({ resync: () => {}, instanceGone: () => {}, evicted: (doc) => heardByA.push(doc) });
-    b.watch({
-      resync: () => {},
-      instanceGone: () => {},
-      evicted: (doc, code, reason) => evicted.resolve([doc, code, reason]),
-    });
+    a.watch(watcher({ evicted: (doc) => heardByA.push(doc) }));
+    b.watch(watcher({ evicted: (doc, code, reason) => evicted.resolve([doc, code, reason]) }));
     // Neither has joined the document: the eviction travels on the instances' shared channel.
     const redis = new Redis(testRedisUrl());
     try {
@@ -112,6 +123,66 @@ describe('RedisDocumentBus on a real Redis', () => {
     a.announceEviction('gone/doc', 4410, 'this document is in the trash');
     expect(await evicted.promise).toEqual(['gone/doc', 4410, 'this document is in the trash']);
     expect(heardByA).toEqual([]);
+  });
+
+  it('an instance whose liveness key expired (a stall past the TTL) says so at its next beat, once, and its key is back', async () => {
+    const prefix = freshRedisPrefix();
+    const a = await bus(prefix);
+    let lapses = 0;
+    a.watch(watcher({ livenessLapsed: () => lapses++ }));
+    admin = new Redis(testRedisUrl());
+    const key = `${prefix}instance:${a.instanceId}`;
+    await waitFor(async () => (await admin!.exists(key)) === 1, 'the liveness key');
+    // Renewed at least once more with nothing amiss: a beat on a live key reports nothing.
+    await renewalOf(admin, key);
+    expect(lapses).toBe(0);
+    // What the others see when this instance's event loop stalls past the TTL.
+    await admin.pexpire(key, 1);
+    await waitFor(() => lapses === 1, 'the lapse to be reported');
+    expect(await admin.exists(key)).toBe(1);
+    await renewalOf(admin, key);
+    expect(lapses).toBe(1);
+  });
+
+  it('names its connections after the prefix, the instance and the role', async () => {
+    const prefix = freshRedisPrefix();
+    const b = new RedisDocumentBus({ url: testRedisUrl(), prefix, logger: silentLogger(), name: 'web 1' });
+    buses.push(b);
+    expect(await b.start()).toBe(true);
+    admin = new Redis(testRedisUrl());
+    const names = (await redisClients(admin)).map((c) => c.name).filter((n) => n.startsWith(prefix));
+    expect(names.sort()).toEqual([`${prefix}bus:web_1:pub`, `${prefix}bus:web_1:sub`]);
+  });
+
+  it('publishes nothing at all once closed, and leaves its channels', async () => {
+    const prefix = freshRedisPrefix();
+    const a = await bus(prefix);
+    const channel = await a.join('doc', recorder().listener);
+    admin = new Redis(testRedisUrl());
+    const heard: string[] = [];
+    admin.on('pmessage', (_pattern: string, name: string) => heard.push(name));
+    await admin.psubscribe(`${prefix}*`);
+    channel.publishEntries([{ seq: 1, update: Uint8Array.of(1) }]);
+    await waitFor(() => heard.length === 1, 'the listener to hear a publish before the close');
+
+    await a.close();
+    channel.publishEntries([{ seq: 2, update: Uint8Array.of(2) }]);
+    channel.publishAwareness(Uint8Array.of(3));
+    channel.queryAwareness();
+    a.announceEviction('doc', 4410, 'gone');
+    channel.leave();
+    // The calls above are synchronous: a publish they made would have left before this marker,
+    // so once the marker is heard, such a publish would have been too.
+    const publisher = new Redis(testRedisUrl());
+    try {
+      await publisher.publish(`${prefix}marker`, 'end');
+      await waitFor(() => heard.includes(`${prefix}marker`), 'the marker');
+      const [, subscribers] = (await publisher.pubsub('NUMSUB', `${prefix}doc:doc`)) as [string, number];
+      expect(subscribers).toBe(0);
+    } finally {
+      publisher.disconnect();
+    }
+    expect(heard).toEqual([`${prefix}doc:doc`, `${prefix}marker`]);
   });
 
   it('says Redis is unreachable when it is', async () => {

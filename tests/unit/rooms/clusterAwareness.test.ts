@@ -1,4 +1,4 @@
-import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeAwareness } from '../../../shared/protocol.ts';
@@ -103,6 +103,34 @@ describe('presence across instances', () => {
     expect(reader.take().map((m) => m.type)).toEqual(['awareness']);
     await new Promise((resolve) => setImmediate(resolve));
     expect(hub.pending).toBe(0);
+  });
+
+  it('brings back the presence the others dropped while this instance stalled, by having its clients re-announce', async () => {
+    const { hub, room } = await instances('a', 'b');
+    const socket = new ConnectedSocket(room('a'));
+    const ann = clientAwareness(socket);
+    ann.awareness.setLocalState({ user: { name: 'Ann' } });
+    ann.send();
+    await new Promise((resolve) => setImmediate(resolve));
+    hub.deliver();
+    // B took A for dead (its liveness key expired during the stall).
+    room('b').forgetInstance('a');
+    // Republishing Ann's state cannot undo that: B removed her at that very clock.
+    room('a').publishPresence();
+    hub.deliver();
+    expect(namesIn(room('b'))).toEqual([]);
+
+    socket.take();
+    room('a').promptPresence();
+    const [prompt] = socket.take();
+    if (prompt?.type !== 'awareness') throw new Error(`expected an awareness frame, got ${prompt?.type}`);
+    // The client does what y-protocols does: keeps its state, raises its clock, sends it.
+    applyAwarenessUpdate(ann.awareness, prompt.update, 'server');
+    expect(ann.awareness.getLocalState()).toEqual({ user: { name: 'Ann' } });
+    ann.send();
+    await new Promise((resolve) => setImmediate(resolve));
+    hub.deliver();
+    expect(namesIn(room('b'))).toEqual(['Ann']);
   });
 
   it('lets an instance that joins later learn the states already present elsewhere', async () => {
