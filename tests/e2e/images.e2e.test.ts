@@ -35,6 +35,17 @@ async function pasteFile(page: Page, file: { base64?: string; text?: string; siz
 /** Holds this page's uploads for good: the request never reaches the server. */
 const holdUploads = (page: Page) => page.route('**/images', () => {});
 
+/** Holds this page's uploads until the returned function is called, then lets them through. */
+async function holdUploadsUntilReleased(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/images', async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 const placeholderCount = (page: Page) => page.locator('.ProseMirror img[data-upload-id]').count();
 
 /** The server's copy of a document, as a fresh client receives it: its images' upload ids. */
@@ -95,12 +106,7 @@ describe('images in Chromium', () => {
     await openEditor(ada, url);
     await openEditor(grace, url);
     // Ada's upload is held until Grace has seen its placeholder.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await ada.page.route('**/images', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdUploadsUntilReleased(ada.page);
     await pasteFile(ada.page, { base64: PNG_BASE64, type: 'image/png' });
     await grace.page.locator('.ProseMirror img[data-upload-id]').waitFor({ state: 'attached' });
     expect(await grace.page.locator('.ProseMirror img[src]').count()).toBe(0);
@@ -146,12 +152,7 @@ describe('images in Chromium', () => {
     const grace = await suite.person('Grace');
     await openEditor(ada, url);
     await openEditor(grace, url);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await ada.page.route('**/images', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdUploadsUntilReleased(ada.page);
     await pasteFile(ada.page, { base64: PNG_BASE64, type: 'image/png' });
     // Grace removes the placeholder (as a collaborator does who saw Ada's connection drop).
     const placeholder = grace.page.locator('.ProseMirror img[data-upload-id]');
