@@ -20,6 +20,8 @@
  *   npm run bench -- --only capacity --minutes 10 one Inkwell: 10,000 clients on 1,000
  *                                                 documents, 1,000 typing 5 updates/s
  *                                                 (--clients, --documents, --typists to scale)
+ *                                                 (--servers inkwell,y-websocket-server,hocuspocus:
+ *                                                 the same load on the peers)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -211,7 +213,9 @@ await each(
     }),
   1,
   undefined,
-  [inkwell],
+  // Inkwell alone unless `--servers` names others: the same load on a peer shows how much of
+  // the latency is the machine (sockets, load generator) rather than the server.
+  args.servers ? kinds : [inkwell],
 );
 
 const pick = <T>(perServer: PerServer<T>, value: (result: T) => number): Record<string, number> =>
