@@ -6,7 +6,7 @@ import type { Readiness } from '../health/Readiness.ts';
 import type { PrometheusMetrics } from '../metrics/PrometheusMetrics.ts';
 import type { StatsSampler } from '../metrics/StatsSampler.ts';
 import { ApiError } from './errors.ts';
-import { requireOperator } from './operatorAccess.ts';
+import { isOperator, requireOperator } from './operatorAccess.ts';
 
 interface OpsDeps {
   /** Null with METRICS=false: `/metrics` answers 404. */
@@ -23,18 +23,26 @@ interface OpsDeps {
 const RECONNECT_MS = 1000;
 
 /**
- * The operator's endpoints: `/readyz` (open, like `/healthz`: probes carry no tokens),
- * `/metrics` (admin or METRICS_TOKEN when auth is on) and the dashboard's event stream
- * (admin only: it names documents). Mounted before the app's own routes.
+ * The operator's endpoints: `/readyz` (open, like `/healthz`: probes carry no tokens; a
+ * failure's detail for operators only), `/metrics` (admin or METRICS_TOKEN when auth is on)
+ * and the dashboard's event stream (admin only: it names documents). Mounted before the
+ * app's own routes.
  */
 export function mountOpsRoutes<E extends Env>(app: Hono<E>, deps: OpsDeps): void {
   app.get('/readyz', async (c) => {
     const state = await deps.readiness.check();
+    if (state.ready && state.degraded === undefined) return c.json({ status: 'ready' });
+    // The detail is an error's own text (hosts, ports, database names): operators see it,
+    // an anonymous probe sees the reason only. The log has it either way.
+    const operator = await isOperator(c, deps.authorizer, deps.metricsToken);
     if (state.ready) {
-      if (state.degraded === undefined) return c.json({ status: 'ready' });
-      return c.json({ status: 'ready', degraded: state.degraded.reason, detail: state.degraded.detail });
+      const { reason, detail } = state.degraded!;
+      return c.json({ status: 'ready', degraded: reason, ...(operator && { detail }) });
     }
-    return c.json({ status: 'not-ready', reason: state.reason, detail: state.detail }, 503);
+    return c.json(
+      { status: 'not-ready', reason: state.reason, ...(operator && { detail: state.detail }) },
+      503,
+    );
   });
 
   app.get('/metrics', requireOperator(deps.authorizer, deps.metricsToken), async (c) => {

@@ -220,6 +220,33 @@ describe('several instances over Redis', () => {
     }
   });
 
+  it("tells an anonymous probe that Redis is missing, and only an operator the error's own text", async () => {
+    const redis = await startThrowawayRedis();
+    try {
+      await redis.stop();
+      const scrapeToken = 'readyz-detail-scrape-token';
+      const { spawn } = await deployment(redis.url, {
+        AUTH_SECRET: 'a-secret-of-at-least-thirty-two-characters',
+        METRICS_TOKEN: scrapeToken,
+      });
+      const server = await spawn();
+      const anonymous = await fetch(`${server.url}/readyz`);
+      expect(anonymous.status).toBe(200);
+      // The connection error names Redis's host and port: not for whoever can reach the probe.
+      expect(await anonymous.json()).toEqual({ status: 'ready', degraded: 'redis-unreachable' });
+      const operator = await fetch(`${server.url}/readyz`, {
+        headers: { authorization: `Bearer ${scrapeToken}` },
+      });
+      expect(await operator.json()).toMatchObject({
+        status: 'ready',
+        degraded: 'redis-unreachable',
+        detail: expect.stringMatching(/\S/),
+      });
+    } finally {
+      await redis.stop();
+    }
+  });
+
   it('an instance started while Redis is away takes edits, and says Redis is missing until it is there', async () => {
     const redis = await startThrowawayRedis();
     try {
