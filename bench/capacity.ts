@@ -3,6 +3,7 @@
  * share of them typing, for a soak long enough to see memory settle (or not).
  */
 import fs from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { deploy } from './deployments.ts';
 import { LatencyHistogram } from './latencyHistogram.ts';
 import type { ServerKind } from './servers.ts';
@@ -43,6 +44,20 @@ export interface CapacityResult {
   rssEndMb: number;
   /** Least-squares slope of the server's RSS after warm-up. */
   rssSlopeMbPerMinute: number;
+  /**
+   * The server's live heap after its first and last full collections after warm-up, and the
+   * slope over all of them: the memory measure that garbage does not blur (bench/fullGcHeap.ts).
+   */
+  liveHeapStartMb: number;
+  liveHeapEndMb: number;
+  liveHeapSlopeMbPerMinute: number;
+  /**
+   * The load generator's own garbage-collection pauses after warm-up, as a share of the time
+   * and the longest: a delivery that arrives during one is timed late by it, so these say how
+   * much of the measured delay is the measurement's.
+   */
+  loadGeneratorGcPercent: number;
+  loadGeneratorGcMaxMs: number;
   closed: number;
 }
 
@@ -76,7 +91,7 @@ export async function capacity(kind: ServerKind, spec: CapacitySpec): Promise<Ca
   if (limit < spec.clients + 1000) {
     throw new Error(`${spec.clients} clients need more open files than ulimit -n ${limit}: raise it first`);
   }
-  const server = await deploy(kind);
+  const server = await deploy(kind, { traceGc: true });
   try {
     const doc = (i: number) => `capacity-${i % spec.documents}`;
     const seconds = Math.round(spec.minutes * 60);
@@ -114,6 +129,16 @@ export async function capacity(kind: ServerKind, spec: CapacitySpec): Promise<Ca
 
     const samples: { minute: number; rssMb: number }[] = [];
     const started = performance.now();
+    const loadGeneratorGc = { windowMs: 0, measuredMs: 0, maxMs: 0 };
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        loadGeneratorGc.windowMs += entry.duration;
+        if ((entry.startTime - started) / 1000 < warmupSeconds) continue;
+        loadGeneratorGc.measuredMs += entry.duration;
+        loadGeneratorGc.maxMs = Math.max(loadGeneratorGc.maxMs, entry.duration);
+      }
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     let measuredCpu = { server: 0, generator: 0, since: 0 };
     let previous = { server: server.stats().cpuSeconds, generator: process.cpuUsage(), at: started };
     const monitor = setInterval(() => {
@@ -135,9 +160,10 @@ export async function capacity(kind: ServerKind, spec: CapacitySpec): Promise<Ca
       console.log(
         `  ${minute.toFixed(1)} min: p99 ${window.percentile(99)} ms over ${window.count} deliveries, ` +
           `server ${serverCores.toFixed(2)} cores, load generator ${generatorCores.toFixed(2)} cores, ` +
-          `rss ${(stats.rssBytes / MiB).toFixed(0)} MiB`,
+          `rss ${(stats.rssBytes / MiB).toFixed(0)} MiB, load generator in GC ${loadGeneratorGc.windowMs.toFixed(0)} ms`,
       );
       window = new LatencyHistogram();
+      loadGeneratorGc.windowMs = 0;
       previous = { server: stats.cpuSeconds, generator: process.cpuUsage(), at: now };
     }, WINDOW_SECONDS * 1000);
     await sendSteadily(typists, spec.updatesPerSecond, perTypist, 0, (seq) => {
@@ -152,6 +178,11 @@ export async function capacity(kind: ServerKind, spec: CapacitySpec): Promise<Ca
     const drainDeadline = performance.now() + 5_000;
     while (overall.count < expected && performance.now() < drainDeadline) await sleep(20);
     clearInterval(monitor);
+    gcObserver.disconnect();
+    const soakEnded = performance.now();
+    const liveHeap = server.instances[0]!.fullGcHeap!.samples().filter(
+      (sample) => (sample.at - started) / 1000 >= warmupSeconds,
+    );
     const all = [...readers, ...typists.map((t) => t.client)];
     const closed = all.filter((c) => c.closeCode !== null).length;
     for (const client of all) client.close();
@@ -170,6 +201,16 @@ export async function capacity(kind: ServerKind, spec: CapacitySpec): Promise<Ca
       rssStartMb: round(samples[0]?.rssMb ?? NaN, 1),
       rssEndMb: round(samples.at(-1)?.rssMb ?? NaN, 1),
       rssSlopeMbPerMinute: round(slope(samples.map((s) => ({ x: s.minute, y: s.rssMb })))),
+      liveHeapStartMb: liveHeap[0]?.liveMb ?? NaN,
+      liveHeapEndMb: liveHeap.at(-1)?.liveMb ?? NaN,
+      liveHeapSlopeMbPerMinute: round(
+        slope(liveHeap.map((sample) => ({ x: (sample.at - started) / 60_000, y: sample.liveMb }))),
+      ),
+      loadGeneratorGcPercent: round(
+        (100 * loadGeneratorGc.measuredMs) / Math.max(1, soakEnded - started - warmupSeconds * 1000),
+        1,
+      ),
+      loadGeneratorGcMaxMs: round(loadGeneratorGc.maxMs, 1),
       closed,
     };
   } finally {

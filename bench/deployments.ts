@@ -10,7 +10,14 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { benchDatabase } from './benchDatabase.ts';
 import { BenchRedis, commandsBetween, type CommandCounts } from './benchRedis.ts';
-import { hocuspocus, inkwellPostgres, RunningServer, type ProcessStats, type ServerKind } from './servers.ts';
+import {
+  hocuspocus,
+  inkwellPostgres,
+  RunningServer,
+  type ProcessStats,
+  type ServerKind,
+  type StartOptions,
+} from './servers.ts';
 import type { WireFlavor } from './wire.ts';
 
 /** Several instances of one server behind one Redis. */
@@ -41,7 +48,10 @@ export interface Deployment {
 const isCluster = (kind: ServerKind | ClusterKind): kind is ClusterKind => 'instances' in kind;
 
 /** Starts `kind`: one process, or a cluster with its own database schema and Redis. */
-export async function deploy(kind: ServerKind | ClusterKind): Promise<Deployment> {
+export async function deploy(
+  kind: ServerKind | ClusterKind,
+  options: StartOptions = {},
+): Promise<Deployment> {
   let redis: BenchRedis | null = null;
   let kinds: ServerKind[];
   let shared: string | null = null;
@@ -56,7 +66,8 @@ export async function deploy(kind: ServerKind | ClusterKind): Promise<Deployment
   }
   const instances: RunningServer[] = [];
   try {
-    for (const instanceKind of kinds) instances.push(await RunningServer.start(instanceKind));
+    for (const instanceKind of kinds)
+      instances.push(await RunningServer.start(instanceKind, undefined, options));
   } catch (error) {
     // Leave nothing running behind a deployment that did not start.
     for (const server of instances) await server.kill();
@@ -79,7 +90,7 @@ export async function deploy(kind: ServerKind | ClusterKind): Promise<Deployment
     kill: (index) => instances[index]!.kill(),
     restart: async (index) => {
       const dead = instances[index]!;
-      instances[index] = await RunningServer.start(dead.kind, dead.dataDir);
+      instances[index] = await RunningServer.start(dead.kind, dead.dataDir, options);
     },
     stop: async () => {
       for (const server of instances) {

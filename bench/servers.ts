@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDatabase } from './benchDatabase.ts';
+import { FullGcHeap } from './fullGcHeap.ts';
 import { ensureServerBuild, SERVER_BUNDLE } from '../scripts/serverBuild.ts';
 import type { WireFlavor } from './wire.ts';
 import { freePort } from '../tests/helpers/freePort.ts';
@@ -161,6 +162,11 @@ export function readProcessStats(pid: number): ProcessStats {
   };
 }
 
+export interface StartOptions {
+  /** Run with `--trace-gc` and collect the live heap after each full collection (a few lines a second on stdout). */
+  traceGc?: boolean;
+}
+
 export class RunningServer {
   readonly kind: ServerKind;
   readonly port: number;
@@ -168,16 +174,20 @@ export class RunningServer {
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
   private output = '';
+  /** With `traceGc`: the live heap after each full collection. */
+  readonly fullGcHeap: FullGcHeap | null;
 
-  private constructor(kind: ServerKind, port: number, dataDir: string) {
+  private constructor(kind: ServerKind, port: number, dataDir: string, options: StartOptions) {
     this.kind = kind;
     this.port = port;
     this.dataDir = dataDir;
     const { args, env } = kind.command(port, dataDir);
     // BENCH_PROFILE_DIR=dir writes a V8 CPU profile per server process (see bench/profile.ts).
     const profileDir = process.env.BENCH_PROFILE_DIR;
-    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    this.child = spawn(process.execPath, [...profile, ...args], {
+    const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    if (options.traceGc) nodeFlags.push('--trace-gc');
+    this.fullGcHeap = options.traceGc ? new FullGcHeap() : null;
+    this.child = spawn(process.execPath, [...nodeFlags, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -185,17 +195,20 @@ export class RunningServer {
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
     };
-    this.child.stdout!.on('data', keep);
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      this.fullGcHeap?.feed(chunk.toString());
+      keep(chunk);
+    });
     this.child.stderr!.on('data', keep);
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
   }
 
   /** Starts a server on a free port; `dataDir` defaults to a new empty directory. */
-  static async start(kind: ServerKind, dataDir?: string): Promise<RunningServer> {
+  static async start(kind: ServerKind, dataDir?: string, options: StartOptions = {}): Promise<RunningServer> {
     await kind.prepare?.();
     const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `inkwell-bench-${kind.name}-`));
     await kind.prepareStorage?.(dir);
-    const server = new RunningServer(kind, await freePort(), dir);
+    const server = new RunningServer(kind, await freePort(), dir, options);
     await server.waitUntilAccepting();
     return server;
   }
