@@ -13,6 +13,12 @@ import { sendSteadily } from './workloads.ts';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number, digits = 2) => +value.toFixed(digits);
 const MiB = 2 ** 20;
+/**
+ * Typists write paragraphs of this many edits (about 450 characters), as in the editor: a soak
+ * of one endless run would measure Yjs re-encoding the run at every keystroke (see
+ * SequenceWriterOptions), a cost that grows with the run and that no real document has.
+ */
+const PARAGRAPH_UPDATES = 50;
 /** One line of progress and one memory sample per window. */
 const WINDOW_SECONDS = 10;
 
@@ -121,7 +127,11 @@ export async function capacity(kind: ServerKind, spec: CapacitySpec): Promise<Ca
     );
     const typists = await openInBatches(
       spec.typists,
-      (i) => new SequenceWriter({ flavor: kind.flavor, url: server.urlFor(doc(i), 0), doc: doc(i) }),
+      (i) =>
+        new SequenceWriter(
+          { flavor: kind.flavor, url: server.urlFor(doc(i), 0), doc: doc(i) },
+          { paragraphUpdates: PARAGRAPH_UPDATES },
+        ),
       (writer) => writer.client.synced,
       500,
     );

@@ -12,6 +12,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { CONTENT_FRAGMENT } from '../shared/documentModel.ts';
 
 export type WireFlavor = 'y-websocket' | 'hocuspocus';
 
@@ -160,29 +161,67 @@ function encodeVarString(text: string): Uint8Array {
 }
 
 /**
- * A writer: appends `seq:<n>.` to the document's text for each edit, which the servers
- * carry verbatim inside every update (Yjs stores string content as UTF-8).
+ * Where a writer's edits go. By default one Y.Text, always at its end. With
+ * `paragraphUpdates`, the editor's layout: paragraphs in the body fragment, a new one after
+ * every `paragraphUpdates` edits, each typed at its end.
+ *
+ * The difference matters in a long soak. Yjs merges one client's consecutive inserts into
+ * one item, and the encoder of each transaction's update (every server's broadcast and every
+ * client's send) slices that item from where the transaction began: one endless run of typing
+ * copies the whole run at every keystroke, so its cost grows with the document. A paragraph
+ * ends the run, as it does in a real editor.
+ */
+export interface SequenceWriterOptions {
+  paragraphUpdates?: number;
+}
+
+/**
+ * A writer: appends `seq:<n>.` for each edit, which the servers carry verbatim inside every
+ * update (Yjs stores string content as UTF-8).
  */
 export class SequenceWriter {
   readonly client: LoadClient;
-  private readonly text: Y.Text;
+  private readonly ydoc: Y.Doc;
+  private readonly paragraphUpdates: number | null;
+  private written = 0;
+  private typingInto: Y.XmlText | Y.Text;
 
-  constructor(options: Omit<LoadClientOptions, 'ydoc' | 'onUpdate'>) {
-    const ydoc = new Y.Doc();
-    this.text = ydoc.getText('text');
-    this.client = new LoadClient({ ...options, ydoc });
-    ydoc.on('update', (update: Uint8Array, origin: unknown) => {
+  constructor(options: Omit<LoadClientOptions, 'ydoc' | 'onUpdate'>, layout: SequenceWriterOptions = {}) {
+    this.ydoc = new Y.Doc();
+    this.paragraphUpdates = layout.paragraphUpdates ?? null;
+    this.typingInto = this.ydoc.getText('text');
+    this.client = new LoadClient({ ...options, ydoc: this.ydoc });
+    this.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== this.client) this.client.sendUpdate(update);
     });
   }
 
-  /** One edit: the marker, then `filler` (to give a document some bulk). */
+  /** One edit (one update): the marker, then `filler` (to give a document some bulk). */
   write(seq: number, filler = ''): void {
-    this.text.insert(this.text.length, `seq:${seq}.${filler}`);
+    const edit = `seq:${seq}.${filler}`;
+    if (this.paragraphUpdates !== null && this.written++ % this.paragraphUpdates === 0) {
+      this.ydoc.transact(() => {
+        const body = this.ydoc.getXmlFragment(CONTENT_FRAGMENT);
+        const paragraph = new Y.XmlElement('paragraph');
+        const text = new Y.XmlText();
+        body.insert(body.length, [paragraph]);
+        paragraph.insert(0, [text]);
+        text.insert(0, edit);
+        this.typingInto = text;
+      });
+      return;
+    }
+    this.typingInto.insert(this.typingInto.length, edit);
   }
 
+  /** What it has written (the text, without paragraph markup). */
   get content(): string {
-    return this.text.toString();
+    if (this.paragraphUpdates === null) return this.ydoc.getText('text').toString();
+    return this.ydoc
+      .getXmlFragment(CONTENT_FRAGMENT)
+      .toArray()
+      .map((paragraph) => ((paragraph as Y.XmlElement).get(0) as Y.XmlText).toString())
+      .join('');
   }
 }
 
