@@ -9,8 +9,16 @@ import { deferred, waitFor } from '../../helpers/wait.ts';
 
 /** Resolves once the key's TTL went up: its owner renewed it. */
 async function renewalOf(redis: Redis, key: string): Promise<void> {
-  const before = await redis.pttl(key);
-  await waitFor(async () => (await redis.pttl(key)) > before, `a renewal of ${key}`);
+  // Between renewals the TTL only falls, so any rise from one reading to the next is one.
+  // (Comparing with the first reading alone misses a renewal unless a reading lands within a
+  // few milliseconds after it: on a loaded machine, every time.)
+  let previous = await redis.pttl(key);
+  await waitFor(async () => {
+    const now = await redis.pttl(key);
+    const rose = now > previous;
+    previous = now;
+    return rose;
+  }, `a renewal of ${key}`);
 }
 
 /** Records what a document's listener hears. */
