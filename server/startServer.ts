@@ -9,6 +9,7 @@ import { RedisDocumentBus } from './cluster/RedisDocumentBus.ts';
 import type { Config } from './config.ts';
 import { documentDeletion } from './documents/documentDeletion.ts';
 import { DocumentLifecycle } from './documents/DocumentLifecycle.ts';
+import { runBackfills } from './documents/runBackfills.ts';
 import { createApp } from './http/app.ts';
 import type { CallerEnv } from './http/callerAccess.ts';
 import { mountOpsRoutes } from './http/opsRoutes.ts';
@@ -82,6 +83,7 @@ export async function startServer(
   hooks: ServerHooks = {},
 ): Promise<RunningServer> {
   storage ??= await openStorage(config, logger);
+  await runBackfills(storage, logger.child({ component: 'storage' }));
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
   // The gauges read the registry (declared below) at scrape time.

@@ -2,6 +2,7 @@ import type { BlobStore } from './BlobStore.ts';
 import type { DocCatalogue } from './DocCatalogue.ts';
 import type { DocLog } from './DocLog.ts';
 import type { DocVersions } from './DocVersions.ts';
+import type { PendingBackfills } from './PendingBackfills.ts';
 
 /** Milliseconds since the epoch; injected so that tests control time. */
 export type Clock = () => number;
@@ -25,6 +26,8 @@ export interface Storage {
   probe?(): Promise<StorageHealth>;
   /** Uploaded images, beside the documents that show them. */
   readonly blobs: BlobStore;
+  /** Data backfills the schema migrations asked for and the server has not yet run. */
+  readonly backfills: PendingBackfills;
   /** Commits what is pending and releases the backend; later calls reject. */
   close(): Promise<void>;
 }

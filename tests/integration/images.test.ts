@@ -6,6 +6,8 @@ import { Role } from '../../shared/access.ts';
 import type { CreatedVersion } from '../../shared/api.ts';
 import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
 import { signToken } from '../../server/access/TokenVerifier.ts';
+import { IMAGE_REFERENCES_BACKFILL } from '../../server/blobs/imageReferenceBackfill.ts';
+import type { Config } from '../../server/config.ts';
 import { connectClient } from '../helpers/clients.ts';
 import { runSql } from '../helpers/postgres.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -96,6 +98,25 @@ async function editContent(
   }
 }
 
+/**
+ * Puts a stopped server's database as an upgrade from before 2026-12-05 leaves it: `docs`
+ * show images without referencing them (only uploads recorded a reference then), and the
+ * new schema migration has recorded the image-reference backfill.
+ */
+async function asBeforeContentReferences(storage: Pick<Config, 'dataDir' | 'database'>, docs: string[]) {
+  const forget = `DELETE FROM blob_refs WHERE doc IN (${docs.map((doc) => `'${doc}'`).join(', ')})`;
+  const pending = `INSERT INTO pending_backfills (name) VALUES ('${IMAGE_REFERENCES_BACKFILL}')`;
+  if (storage.database !== null) {
+    await runSql(storage.database.url, forget);
+    await runSql(storage.database.url, pending);
+    return;
+  }
+  const db = new Database(path.join(storage.dataDir, 'inkwell.db'));
+  db.exec(forget);
+  db.exec(pending);
+  db.close();
+}
+
 function imageNode(src: string): Y.XmlElement {
   const image = new Y.XmlElement('image');
   image.setAttribute('src', src);
@@ -103,9 +124,10 @@ function imageNode(src: string): Y.XmlElement {
 }
 
 describe.each(STORAGE_BACKENDS)('image uploads on $name', (backend) => {
+  const limits = { maxImageBytes: 64 * 1024 };
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ ...(await backend.freshConfig()), maxImageBytes: 64 * 1024 });
+    server = await startTestServer({ ...(await backend.freshConfig()), ...limits });
   });
   afterAll(() => server.close());
 
@@ -255,6 +277,27 @@ describe.each(STORAGE_BACKENDS)('image uploads on $name', (backend) => {
     expect(restored.status).toBe(200);
     expect(await exported()).toContain(image.url);
     expect((await fetch(`${server.url}${image.url}`)).status).toBe(200);
+  });
+
+  it('after an upgrade, images pasted before references were recorded outlive a purge of the document they were uploaded to', async () => {
+    const gif = new TextEncoder().encode('GIF89a-pasted-long-ago');
+    const image = await imageIn(server, 'upgrade-uploaded', gif);
+    for (const doc of ['upgrade-pasted', 'upgrade-trashed']) {
+      await editContent(server, doc, image.hash, (content) => content.insert(0, [imageNode(image.url)]));
+    }
+    expect((await fetch(`${server.url}/api/docs/upgrade-trashed`, { method: 'DELETE' })).status).toBe(200);
+    const storage = sameStorage(server.config);
+    await server.close();
+    await asBeforeContentReferences(storage, ['upgrade-pasted', 'upgrade-trashed']);
+    server = await startTestServer({ ...storage, ...limits });
+
+    await purge(server, 'upgrade-uploaded');
+    expect((await fetch(`${server.url}${image.url}`)).status).toBe(200);
+    await purge(server, 'upgrade-pasted');
+    // The trash can still restore the document, so it keeps its image.
+    expect(await isStored(server, image.hash)).toBe(true);
+    expect((await fetch(`${server.url}/api/trash/upgrade-trashed`, { method: 'DELETE' })).status).toBe(204);
+    expect(await isStored(server, image.hash)).toBe(false);
   });
 });
 

@@ -13,6 +13,8 @@ export function createMemoryStorage({ clock = Date.now }: { clock?: Clock } = {}
     catalogue: new MemoryCatalogue(tables, clock),
     versions: new MemoryDocVersions(clock, () => tables.assertOpen()),
     blobs: new MemoryBlobStore(() => tables.assertOpen()),
+    // Nothing predates a store in memory, so no backfill is ever pending.
+    backfills: { pending: async () => [], finish: async () => {} },
     close: async () => tables.close(),
   };
 }

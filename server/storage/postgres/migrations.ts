@@ -77,6 +77,13 @@ const MIGRATIONS: readonly string[] = [
     purged_at bigint NOT NULL
   );
   `,
+  `
+  -- Data backfills the server runs once, in its own code, after migrating (PendingBackfills).
+  -- Images pasted from another document before 2026-12-05 were not referenced there: as in
+  -- the SQLite schema.
+  CREATE TABLE pending_backfills (name text PRIMARY KEY);
+  INSERT INTO pending_backfills (name) VALUES ('image-references');
+  `,
 ];
 
 /** The schema version a fully migrated database has. */

@@ -4,6 +4,7 @@ import { StorageUnavailableError } from '../errors.ts';
 import type { Clock, Storage, StorageHealth } from '../Storage.ts';
 import { migrate } from './migrations.ts';
 import { PostgresBlobStore } from './PostgresBlobStore.ts';
+import { PostgresPendingBackfills } from './PostgresPendingBackfills.ts';
 import { PostgresCatalogue } from './PostgresCatalogue.ts';
 import { PostgresDocVersions } from './PostgresDocVersions.ts';
 import { PostgresLog } from './PostgresLog.ts';
@@ -90,6 +91,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     catalogue: new PostgresCatalogue(pool, log, clock),
     versions: new PostgresDocVersions(pool, clock),
     blobs: new PostgresBlobStore(pool, clock),
+    backfills: new PostgresPendingBackfills(pool),
     probe: async (): Promise<StorageHealth> => {
       try {
         // Our own table, not just `SELECT 1`: a reachable server without our schema is no use.

@@ -110,6 +110,15 @@ const MIGRATIONS: readonly string[] = [
     purged_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- Data backfills the server runs once, in its own code, after migrating (PendingBackfills).
+  CREATE TABLE pending_backfills (name TEXT PRIMARY KEY) STRICT;
+  -- Until 2026-12-05 a document referenced only the images uploaded to it, not those pasted
+  -- from another document, so purging the document an image was uploaded to deleted it where
+  -- it had been pasted. The server now records references from content; this finds the ones
+  -- written before, in every stored document and version.
+  INSERT INTO pending_backfills (name) VALUES ('image-references');
+  `,
 ];
 
 /** The schema version a fully migrated database has. */

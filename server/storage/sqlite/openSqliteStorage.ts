@@ -8,6 +8,7 @@ import { SqliteBlobStore } from './SqliteBlobStore.ts';
 import { SqliteCatalogue } from './SqliteCatalogue.ts';
 import { SqliteDocLog } from './SqliteDocLog.ts';
 import { SqliteDocVersions } from './SqliteDocVersions.ts';
+import { SqlitePendingBackfills } from './SqlitePendingBackfills.ts';
 import { WalCheckpointer } from './walCheckpointer.ts';
 
 interface SqliteStorageOptions {
@@ -42,6 +43,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     catalogue: new SqliteCatalogue(db, log, clock),
     versions: new SqliteDocVersions(db, clock),
     blobs: new SqliteBlobStore(db, clock),
+    backfills: new SqlitePendingBackfills(db),
     close: () =>
       (closing ??= (async () => {
         log.close();

@@ -14,12 +14,17 @@ import { docCatalogueContract } from './docCatalogueContract.ts';
 import { docLogContract } from './docLogContract.ts';
 import { docTrashContract } from './docTrashContract.ts';
 import { docVersionsContract } from './docVersionsContract.ts';
+import { pendingBackfillsContract } from './pendingBackfillsContract.ts';
 
 docLogContract('PostgreSQL', (clock) => openTestPostgres(clock));
 docCatalogueContract('PostgreSQL', (clock) => openTestPostgres(clock));
 docTrashContract('PostgreSQL', (clock) => openTestPostgres(clock));
 docVersionsContract('PostgreSQL', (clock) => openTestPostgres(clock));
 blobStoreContract('PostgreSQL', (clock) => openTestPostgres(clock));
+pendingBackfillsContract('PostgreSQL', async () => {
+  const url = await freshDatabaseUrl();
+  return () => openTestPostgres(undefined, url);
+});
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 

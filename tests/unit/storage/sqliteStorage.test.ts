@@ -13,6 +13,7 @@ import { docCatalogueContract } from './docCatalogueContract.ts';
 import { docLogContract } from './docLogContract.ts';
 import { docTrashContract } from './docTrashContract.ts';
 import { docVersionsContract } from './docVersionsContract.ts';
+import { pendingBackfillsContract } from './pendingBackfillsContract.ts';
 import { ManualClock } from './storageFixture.ts';
 
 const newFile = () => path.join(tempDataDir(), 'inkwell.db');
@@ -24,6 +25,10 @@ docCatalogueContract('SQLite', (clock) => openSqlite(newFile(), clock));
 docTrashContract('SQLite', (clock) => openSqlite(newFile(), clock));
 blobStoreContract('SQLite', (clock) => openSqlite(newFile(), clock));
 docVersionsContract('SQLite', (clock) => openSqlite(newFile(), clock));
+pendingBackfillsContract('SQLite', async () => {
+  const file = newFile();
+  return async () => openSqlite(file);
+});
 
 describe('SQLite storage on disk', () => {
   it('keeps appends and snapshots across close and reopen', async () => {
