@@ -9,7 +9,7 @@ import { RedisDocumentBus } from './cluster/RedisDocumentBus.ts';
 import type { Config } from './config.ts';
 import { documentDeletion } from './documents/documentDeletion.ts';
 import { DocumentLifecycle } from './documents/DocumentLifecycle.ts';
-import { runBackfills } from './documents/runBackfills.ts';
+import { runBackfills } from './backfills/runBackfills.ts';
 import { createApp } from './http/app.ts';
 import type { CallerEnv } from './http/callerAccess.ts';
 import { mountOpsRoutes } from './http/opsRoutes.ts';

@@ -2,7 +2,7 @@
  * One-time data backfills: work a schema migration needs done that SQL cannot do, such as
  * reading the Yjs updates a document is stored as. The migration records the backfill's
  * name; the server runs each recorded one after opening the storage and before it serves
- * (`server/documents/runBackfills.ts`), then marks it finished. A backfill is idempotent, so
+ * (`server/backfills/runBackfills.ts`), then marks it finished. A backfill is idempotent, so
  * one cut short by a crash simply runs again at the next start.
  */
 export interface PendingBackfills {

@@ -6,7 +6,7 @@ import { Role } from '../../shared/access.ts';
 import type { CreatedVersion } from '../../shared/api.ts';
 import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
 import { signToken } from '../../server/access/TokenVerifier.ts';
-import { IMAGE_REFERENCES_BACKFILL } from '../../server/blobs/imageReferenceBackfill.ts';
+import { IMAGE_REFERENCES_BACKFILL } from '../../server/backfills/imageReferences.ts';
 import type { Config } from '../../server/config.ts';
 import { connectClient } from '../helpers/clients.ts';
 import { runSql } from '../helpers/postgres.ts';

@@ -1,14 +1,20 @@
+import { blobHashesInUpdate } from '../blobs/blobSources.ts';
+import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/Storage.ts';
-import { blobHashesInUpdate } from './blobSources.ts';
 
 /** The name the schema migration records this backfill under. */
 export const IMAGE_REFERENCES_BACKFILL = 'image-references';
 
+/** How often a long backfill says how far it is. */
+const PROGRESS_EVERY_MS = 10_000;
+
 /** What a backfill did, for the log line. */
 export interface ImageReferencesFound {
   documents: number;
-  /** Pairs of a document and an image it shows (recorded if the image is stored). */
-  references: number;
+  /** Pairs of a document and an image source it shows (referenced if the image is stored). */
+  imagesShown: number;
+  /** Stored updates that do not decode: a room skips them on load, and so does this. */
+  unreadableUpdates: number;
 }
 
 /**
@@ -20,14 +26,20 @@ export interface ImageReferencesFound {
  */
 export async function backfillImageReferences(
   storage: Pick<Storage, 'catalogue' | 'log' | 'versions' | 'blobs'>,
+  logger?: Logger,
 ): Promise<ImageReferencesFound> {
   const documents = [...(await storage.catalogue.list()), ...(await storage.catalogue.listTrash())];
-  let references = 0;
+  const found: ImageReferencesFound = { documents: documents.length, imagesShown: 0, unreadableUpdates: 0 };
+  let saidAt = performance.now();
   // One document at a time: only one document's updates are in memory at once.
-  for (const { name } of documents) {
+  for (const [done, { name }] of documents.entries()) {
     const shown = new Set<string>();
     const collect = (update: Uint8Array) => {
-      for (const hash of blobHashesInUpdate(update)) shown.add(hash);
+      try {
+        for (const hash of blobHashesInUpdate(update)) shown.add(hash);
+      } catch {
+        found.unreadableUpdates++;
+      }
     };
     const stored = await storage.log.load(name);
     if (stored?.snapshot) collect(stored.snapshot);
@@ -37,7 +49,11 @@ export async function backfillImageReferences(
       if (version !== null) collect(version.update);
     }
     if (shown.size > 0) await storage.blobs.addReferences(name, [...shown]);
-    references += shown.size;
+    found.imagesShown += shown.size;
+    if (performance.now() - saidAt > PROGRESS_EVERY_MS) {
+      saidAt = performance.now();
+      logger?.info({ done, of: documents.length }, 'recording the images documents show');
+    }
   }
-  return { documents: documents.length, references };
+  return found;
 }

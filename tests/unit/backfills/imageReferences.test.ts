@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '../../../shared/documentModel.ts';
-import { backfillImageReferences } from '../../../server/blobs/imageReferenceBackfill.ts';
+import { backfillImageReferences } from '../../../server/backfills/imageReferences.ts';
 import { createMemoryStorage } from '../../../server/storage/memory/createMemoryStorage.ts';
 
 const PNG = { bytes: Uint8Array.of(0x89, 0x50, 0x4e, 0x47), type: 'image/png' };
@@ -60,7 +60,11 @@ describe('backfillImageReferences', () => {
   it('records every image a stored document shows, so a purge of the uploader keeps them', async () => {
     const storage = await storageBeforeReferences();
 
-    expect(await backfillImageReferences(storage)).toEqual({ documents: 6, references: 6 });
+    expect(await backfillImageReferences(storage)).toEqual({
+      documents: 6,
+      imagesShown: 6,
+      unreadableUpdates: 0,
+    });
 
     await storage.blobs.releaseDocument('uploads');
     for (let n = 1; n <= 5; n++) expect(await storage.blobs.has(hashOf(n))).toBe(true);
@@ -70,6 +74,17 @@ describe('backfillImageReferences', () => {
       expect(await storage.blobs.releaseDocument(doc)).toBe(1);
       expect(await storage.blobs.has(hashOf(i + 1))).toBe(false);
     }
+  });
+
+  it('skips a stored update that does not decode, as loading the document does, and reads the rest', async () => {
+    const storage = await storageBeforeReferences();
+    await storage.log.append('typed-into', Uint8Array.of(0xff, 0xff, 0xff));
+    await storage.log.append('typed-into', contentShowing(urlOf(1)));
+
+    expect(await backfillImageReferences(storage)).toMatchObject({ unreadableUpdates: 1 });
+    await storage.blobs.releaseDocument('uploads');
+    await storage.blobs.releaseDocument('created-with');
+    expect(await storage.blobs.has(hashOf(1))).toBe(true);
   });
 
   it('running twice records nothing more', async () => {

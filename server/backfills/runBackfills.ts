@@ -1,19 +1,19 @@
-import { backfillImageReferences, IMAGE_REFERENCES_BACKFILL } from '../blobs/imageReferenceBackfill.ts';
 import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/Storage.ts';
+import { backfillImageReferences, IMAGE_REFERENCES_BACKFILL } from './imageReferences.ts';
 
 type StoredData = Pick<Storage, 'catalogue' | 'log' | 'versions' | 'blobs'>;
 
 /** Each backfill a migration may record, by the name it records (see PendingBackfills). */
-const BACKFILLS: Record<string, (storage: StoredData) => Promise<object>> = {
+const BACKFILLS: Record<string, (storage: StoredData, logger: Logger) => Promise<object>> = {
   [IMAGE_REFERENCES_BACKFILL]: backfillImageReferences,
 };
 
 /**
  * Runs the backfills the storage's migrations recorded and marks each finished. Called before
  * the server serves anything, so no request sees data a backfill has yet to fix (with several
- * instances, those already serving during a rolling upgrade still can, until one finishes).
- * A failure rejects, and the server does not start: the backfill runs again next time.
+ * instances, see docs/OPERATIONS.md, "Upgrading"). A failure rejects, and the server does not
+ * start: the backfill stays recorded and runs again next time.
  */
 export async function runBackfills(
   storage: Pick<Storage, 'backfills'> & StoredData,
@@ -28,7 +28,7 @@ export async function runBackfills(
     }
     const started = performance.now();
     logger.info({ backfill: name }, 'running a one-time data backfill');
-    const found = await backfill(storage);
+    const found = await backfill(storage, logger.child({ backfill: name }));
     await storage.backfills.finish(name);
     logger.info(
       { backfill: name, ...found, ms: Math.round(performance.now() - started) },
