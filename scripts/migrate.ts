@@ -1,20 +1,25 @@
 /**
  * `npm run migrate -- --from sqlite:./data/inkwell.db --to "$DATABASE_URL"`
- * Copies every document (listing, trash flag, snapshot, log with its sequence numbers, images)
- * and the names of purged documents from an Inkwell SQLite file to a PostgreSQL database, verifies each one, and prints a summary.
+ * Copies every document (listing, trash flag, snapshot, log with its sequence numbers, saved
+ * versions, images) and the names of purged documents from an Inkwell SQLite file to a PostgreSQL database, verifies each one, and prints a summary.
  *
  * Safe to run again: a document the database already has is left alone when it holds
  * everything the file has, and otherwise receives what it lacks as one more log entry (Yjs
- * merges; nothing in the database is overwritten); images it lacks are added. Stop the server that uses the file first;
+ * merges; nothing in the database is overwritten); images and versions it lacks are added. Stop the server that uses the file first;
  * edits made to the file while this runs may be missed (run it again to pick them up).
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
+import { backfillImageReferences } from '../server/backfills/imageReferences.ts';
 import { createLogger } from '../server/logger.ts';
 import type { DocumentExport } from '../server/storage/DocumentExport.ts';
 import { StorageUnavailableError } from '../server/storage/errors.ts';
-import { importDocument, importPurgedNames } from '../server/storage/postgres/importDocument.ts';
+import {
+  importDocument,
+  importPurgedNames,
+  importVersions,
+} from '../server/storage/postgres/importDocument.ts';
 import {
   createPostgresPool,
   describeDatabase,
@@ -101,9 +106,34 @@ async function copyImages(doc: DocumentExport): Promise<number> {
   return imageBytes;
 }
 
+/**
+ * Copies the document's versions the database lacks and checks that it then holds every one
+ * (time, kind, name, authors and state); resolves with how many were copied.
+ */
+async function copyVersions(doc: DocumentExport): Promise<number> {
+  const added = await importVersions(pool, doc);
+  const held = await target.versions.list(doc.name);
+  for (const version of doc.versions) {
+    const same = held.filter(
+      (info) =>
+        info.createdAt === version.createdAt &&
+        info.kind === version.kind &&
+        info.name === version.name &&
+        info.bytes === version.data.byteLength &&
+        JSON.stringify(info.authors) === JSON.stringify(version.authors),
+    );
+    const states = await Promise.all(same.map((info) => target.versions.get(doc.name, info.id)));
+    if (!states.some((copy) => copy !== null && Buffer.from(copy.update).equals(Buffer.from(version.data)))) {
+      throw new Error(`the copy of the version of ${new Date(version.createdAt).toISOString()} differs`);
+    }
+  }
+  return added;
+}
+
 const counts = { copied: 0, present: 0, merged: 0, failed: 0 };
 let bytes = 0;
 let images = 0;
+let versions = 0;
 for (const doc of exportSqliteDocuments(file)) {
   try {
     const source = exportedDoc(doc);
@@ -125,6 +155,7 @@ for (const doc of exportSqliteDocuments(file)) {
       copied !== null && holds(copied, source) && (outcome !== 'copied' || sameStateVector(copied, source));
     if (!verified) throw new Error('the copy does not hold the document (state vectors differ)');
     bytes += await copyImages(doc);
+    versions += await copyVersions(doc);
     counts[outcome]++;
     images += doc.images.length;
     bytes += (doc.snapshot?.data.byteLength ?? 0) + doc.entries.reduce((n, e) => n + e.data.byteLength, 0);
@@ -134,6 +165,17 @@ for (const doc of exportSqliteDocuments(file)) {
     process.stderr.write(`failed   ${doc.name}: ${reasonOf(error)}\n`);
   }
 }
+// Images a document shows without referencing them (pasted from another document before
+// references came from content) are in the database by now, copied with the document they
+// were uploaded to: record that each document showing one references it, as the server's
+// backfill does, so purging the uploader there does not take them from the others.
+const referencesFailed = await backfillImageReferences(target).then(
+  () => false,
+  (error: unknown) => {
+    process.stderr.write(`failed   recording the images each document shows: ${reasonOf(error)}\n`);
+    return true;
+  },
+);
 // After the documents: exportSqliteDocuments has migrated the file's schema by now.
 let purgedFailed = false;
 const purged = await importPurgedNames(pool, exportSqlitePurgedNames(file)).catch((error: unknown) => {
@@ -148,6 +190,6 @@ const total = counts.copied + counts.present + counts.merged + counts.failed;
 process.stdout.write(
   `\n${total} documents from ${file} to ${describeDatabase(values.to)}: ` +
     `${counts.copied} copied, ${counts.present} already there, ${counts.merged} merged, ` +
-    `${counts.failed} failed; ${images} images, ${purged} purged names (${(bytes / 1024).toFixed(1)} KiB verified)\n`,
+    `${counts.failed} failed; ${images} images, ${versions} versions, ${purged} purged names (${(bytes / 1024).toFixed(1)} KiB verified)\n`,
 );
-process.exit(counts.failed > 0 || purgedFailed ? 1 : 0);
+process.exit(counts.failed > 0 || purgedFailed || referencesFailed ? 1 : 0);

@@ -1,8 +1,9 @@
+import type { VersionKind } from '../../shared/api.ts';
 import type { StoredBlob } from './BlobStore.ts';
 
 /**
  * One document exactly as a backend stores it: listing, snapshot, log entries with their
- * sequence numbers, and its images. What `npm run migrate` reads from one backend and writes to another.
+ * sequence numbers, its saved versions and its images. What `npm run migrate` reads from one backend and writes to another.
  */
 export interface DocumentExport {
   name: string;
@@ -16,6 +17,18 @@ export interface DocumentExport {
   snapshot: { data: Uint8Array; stateVector: Uint8Array | null; throughSeq: number } | null;
   /** Log entries after the snapshot, oldest first. */
   entries: { seq: number; data: Uint8Array }[];
+  /** Its version history, oldest first, each with the time it was taken. */
+  versions: ExportedVersion[];
   /** The uploaded images the document references, by hash. */
   images: { hash: string; blob: StoredBlob }[];
+}
+
+/** One saved version as stored (see DocVersions), without the id the backend gave it. */
+export interface ExportedVersion {
+  createdAt: number;
+  kind: VersionKind;
+  name: string | null;
+  authors: string[];
+  /** The document's full state then. */
+  data: Uint8Array;
 }

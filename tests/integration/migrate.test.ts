@@ -3,10 +3,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
 import { silentLogger } from '../../server/logger.ts';
 import type { StoredDocument } from '../../server/storage/DocLog.ts';
 import { openSqliteStorage } from '../../server/storage/sqlite/openSqliteStorage.ts';
-import { freshDatabaseUrl, openTestPostgres } from '../helpers/postgres.ts';
+import { freshDatabaseUrl, openTestPostgres, runSql } from '../helpers/postgres.ts';
 import { tempDataDir } from '../helpers/server.ts';
 
 const run = promisify(execFile);
@@ -15,6 +16,8 @@ const PHOTO = { bytes: Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 1, 2, 3), type: 'im
 const PHOTO_HASH = 'a'.repeat(64);
 const DIAGRAM = { bytes: Uint8Array.of(0x47, 0x49, 0x46, 9), type: 'image/gif' };
 const DIAGRAM_HASH = 'b'.repeat(64);
+const SKETCH = { bytes: Uint8Array.of(0x47, 0x49, 0x46, 7), type: 'image/gif' };
+const SKETCH_HASH = 'c'.repeat(64);
 
 /** `npm run migrate -- --from … --to …`, as an operator runs it. */
 async function migrate(file: string, url: string): Promise<string> {
@@ -31,6 +34,16 @@ function typing(doc: Y.Doc, text: string): Uint8Array {
   let update: Uint8Array | null = null;
   doc.once('update', (u: Uint8Array) => (update = u));
   doc.getText('text').insert(doc.getText('text').length, text);
+  return update!;
+}
+
+/** The update that puts an image showing `src` at the start of a document's content. */
+function showingImage(doc: Y.Doc, src: string): Uint8Array {
+  let update: Uint8Array | null = null;
+  doc.once('update', (u: Uint8Array) => (update = u));
+  const image = new Y.XmlElement('image');
+  image.setAttribute('src', src);
+  doc.getXmlFragment(CONTENT_FRAGMENT).insert(0, [image]);
   return update!;
 }
 
@@ -56,6 +69,27 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
     await sqlite.blobs.put('notes', PHOTO_HASH, PHOTO);
     await sqlite.blobs.put('plan', PHOTO_HASH, PHOTO);
     await sqlite.blobs.put('notes', DIAGRAM_HASH, DIAGRAM);
+    // Uploaded to one document and shown in another that, written before references came
+    // from content, does not reference it.
+    await sqlite.blobs.put('notes', SKETCH_HASH, SKETCH);
+    await sqlite.log.append('plan', showingImage(plan, `/blobs/${SKETCH_HASH}`));
+    // The version history comes too, with its times, names and authors.
+    const draft = new Y.Doc();
+    typing(draft, 'A draft');
+    await sqlite.versions.add('notes', {
+      kind: 'auto',
+      name: null,
+      authors: ['Ada'],
+      update: Y.encodeStateAsUpdate(notes),
+    });
+    await sqlite.versions.add('notes', {
+      kind: 'named',
+      name: 'Draft',
+      authors: ['Ada', 'Grace'],
+      update: Y.encodeStateAsUpdate(draft),
+    });
+    const sourceVersions = await sqlite.versions.list('notes');
+    const sourceDraft = await sqlite.versions.get('notes', sourceVersions[0]!.id);
     // One document in the trash (it stays there), one purged (its name stays refused).
     await sqlite.log.append('binned', typing(new Y.Doc(), 'in the trash'));
     await sqlite.catalogue.trash('binned');
@@ -70,7 +104,7 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
 
     const url = await freshDatabaseUrl();
     expect(await migrate(file, url)).toMatch(
-      /3 documents .*: 3 copied, 0 already there, 0 merged, 0 failed; 3 images, 1 purged names/,
+      /3 documents .*: 3 copied, 0 already there, 0 merged, 0 failed; 4 images, 2 versions, 1 purged names/,
     );
     const target = await openTestPostgres(undefined, url);
     try {
@@ -88,6 +122,13 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
       expect(await target.blobs.releaseDocument('notes')).toBe(1);
       expect(await target.blobs.get(PHOTO_HASH)).toEqual(PHOTO);
       expect(await target.blobs.get(DIAGRAM_HASH)).toBeNull();
+      // The image the plan only shows is referenced by the plan now.
+      expect(await target.blobs.get(SKETCH_HASH)).toEqual(SKETCH);
+      const versions = await target.versions.list('notes');
+      expect(versions.map(({ id: _id, ...info }) => info)).toEqual(
+        sourceVersions.map(({ id: _id, ...info }) => info),
+      );
+      expect((await target.versions.get('notes', versions[0]!.id))?.update).toEqual(sourceDraft!.update);
       // Numbering continues where the file's stopped.
       expect(await target.log.append('notes', typing(notes, '?'))).toBe(sourceNotes!.lastSeq + 1);
     } finally {
@@ -95,7 +136,12 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
     }
 
     expect(await migrate(file, url)).toMatch(
-      /3 documents .*: 0 copied, 3 already there, 0 merged, 0 failed; 3 images, 0 purged names/,
+      /3 documents .*: 0 copied, 3 already there, 0 merged, 0 failed; 4 images, 0 versions, 0 purged names/,
+    );
+    // A database filled by an earlier migrate, which copied no versions: the next run brings them.
+    await runSql(url, 'DELETE FROM versions');
+    expect(await migrate(file, url)).toMatch(
+      /: 0 copied, 3 already there, 0 merged, 0 failed; 4 images, 2 versions,/,
     );
 
     // Typed into the file after the first copy: the next run merges it, keeping the database's edits.

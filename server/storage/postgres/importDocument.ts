@@ -45,6 +45,40 @@ export async function importDocument(pool: Pool, doc: DocumentExport): Promise<b
 }
 
 /**
+ * Adds the document's versions the database does not have yet (one taken at the same time
+ * with the same state counts as had), keeping their times; resolves with how many it added.
+ * Separate from `importDocument` so that a run after an earlier copy (one by a script that
+ * copied no versions, say) still brings them.
+ */
+export async function importVersions(
+  pool: Pool,
+  doc: Pick<DocumentExport, 'name' | 'versions'>,
+): Promise<number> {
+  if (doc.versions.length === 0) return 0;
+  const { versions } = doc;
+  const { rowCount } = await pool.query(
+    `INSERT INTO versions (doc, created_at, kind, name, authors, size, data)
+     SELECT $1, v.created_at, v.kind, v.name, ARRAY(SELECT json_array_elements_text(v.authors)),
+            octet_length(v.data), v.data
+     FROM unnest($2::bigint[], $3::text[], $4::text[], $5::json[], $6::bytea[])
+          WITH ORDINALITY AS v (created_at, kind, name, authors, data, ord)
+     WHERE NOT EXISTS (
+       SELECT 1 FROM versions had WHERE had.doc = $1 AND had.created_at = v.created_at AND had.data = v.data
+     )
+     ORDER BY v.ord`,
+    [
+      doc.name,
+      versions.map((v) => v.createdAt),
+      versions.map((v) => v.kind),
+      versions.map((v) => v.name),
+      versions.map((v) => JSON.stringify(v.authors)),
+      versions.map((v) => v.data),
+    ],
+  );
+  return rowCount ?? 0;
+}
+
+/**
  * Remembers names purged elsewhere as purged here too (a stale client must not bring them
  * back on the new database either); resolves with how many were new.
  */

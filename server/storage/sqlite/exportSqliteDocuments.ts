@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { VersionKind } from '../../../shared/api.ts';
 import type { DocumentExport } from '../DocumentExport.ts';
 import { migrate } from './migrations.ts';
 
@@ -29,6 +30,10 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
     const selectImages = db.prepare<[string], { hash: string; type: string; data: Buffer }>(
       'SELECT b.hash, b.type, b.data FROM blob_refs r JOIN blobs b ON b.hash = r.hash WHERE r.doc = ? ORDER BY b.hash',
     );
+    const selectVersions = db.prepare<
+      [string],
+      { created_at: number; kind: VersionKind; name: string | null; authors: string; data: Buffer }
+    >('SELECT created_at, kind, name, authors, data FROM versions WHERE doc = ? ORDER BY created_at, id');
     for (const row of documents) {
       const snapshot = selectSnapshot.get(row.name);
       const entries = selectEntries.all(row.name);
@@ -48,6 +53,13 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
                 throughSeq: snapshot.through_seq,
               },
         entries: entries.map((entry) => ({ seq: entry.seq, data: entry.data })),
+        versions: selectVersions.all(row.name).map((version) => ({
+          createdAt: version.created_at,
+          kind: version.kind,
+          name: version.name,
+          authors: JSON.parse(version.authors) as string[],
+          data: version.data,
+        })),
         images: selectImages
           .all(row.name)
           .map(({ hash, type, data }) => ({ hash, blob: { bytes: data, type } })),
