@@ -29,6 +29,11 @@ export interface ExportedVersion {
   kind: VersionKind;
   name: string | null;
   authors: string[];
-  /** The document's full state then. */
-  data: Uint8Array;
+  /** Size of its state. */
+  bytes: number;
+  /**
+   * Reads the document's full state then. Read one at a time, while the document is being
+   * copied: a long history of a large document can be more than memory holds at once.
+   */
+  readState(): Uint8Array;
 }

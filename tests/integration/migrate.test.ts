@@ -84,12 +84,14 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
     });
     await sqlite.versions.add('notes', {
       kind: 'named',
-      name: 'Draft',
-      authors: ['Ada', 'Grace'],
+      name: 'Draft, "v2"',
+      authors: ['Ada "the first", Lovelace', 'Grace \\ Hopper {x}', 'Zoë'],
       update: Y.encodeStateAsUpdate(draft),
     });
     const sourceVersions = await sqlite.versions.list('notes');
-    const sourceDraft = await sqlite.versions.get('notes', sourceVersions[0]!.id);
+    const sourceStates = await Promise.all(
+      sourceVersions.map(async ({ id }) => (await sqlite.versions.get('notes', id))!.update),
+    );
     // One document in the trash (it stays there), one purged (its name stays refused).
     await sqlite.log.append('binned', typing(new Y.Doc(), 'in the trash'));
     await sqlite.catalogue.trash('binned');
@@ -128,7 +130,9 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
       expect(versions.map(({ id: _id, ...info }) => info)).toEqual(
         sourceVersions.map(({ id: _id, ...info }) => info),
       );
-      expect((await target.versions.get('notes', versions[0]!.id))?.update).toEqual(sourceDraft!.update);
+      for (const [i, { id }] of versions.entries()) {
+        expect((await target.versions.get('notes', id))?.update).toEqual(sourceStates[i]);
+      }
       // Numbering continues where the file's stopped.
       expect(await target.log.append('notes', typing(notes, '?'))).toBe(sourceNotes!.lastSeq + 1);
     } finally {
@@ -143,6 +147,9 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
     expect(await migrate(file, url)).toMatch(
       /: 0 copied, 3 already there, 0 merged, 0 failed; 4 images, 2 versions,/,
     );
+    // One with the same time and state but another name is not the file's: it is added beside.
+    await runSql(url, `UPDATE versions SET name = 'Renamed' WHERE kind = 'named'`);
+    expect(await migrate(file, url)).toMatch(/; 4 images, 1 versions,/);
 
     // Typed into the file after the first copy: the next run merges it, keeping the database's edits.
     const again = openSqliteStorage({ file, logger: silentLogger() });

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { DocumentExport } from '../DocumentExport.ts';
+import type { DocumentExport, ExportedVersion } from '../DocumentExport.ts';
 import { inTransaction } from './inTransaction.ts';
 
 /** Log entries per INSERT: big logs go in several statements of one transaction. */
@@ -45,37 +45,91 @@ export async function importDocument(pool: Pool, doc: DocumentExport): Promise<b
 }
 
 /**
- * Adds the document's versions the database does not have yet (one taken at the same time
- * with the same state counts as had), keeping their times; resolves with how many it added.
- * Separate from `importDocument` so that a run after an earlier copy (one by a script that
- * copied no versions, say) still brings them.
+ * States per INSERT of versions: pg sends a `bytea[]` as one hex string, which Node caps at
+ * about 512 MB, and a long history of a large document is more than that.
+ */
+const VERSION_BYTES_PER_STATEMENT = 16 * 2 ** 20;
+
+/**
+ * Adds the document's versions the database does not have yet, keeping their times, kinds,
+ * names and authors (one with all of those and the same state counts as had); resolves with
+ * how many it added. Separate from `importDocument` so that a run after an earlier copy (by a
+ * script that copied no versions, say) still brings them. Each statement is idempotent, so a
+ * failure midway leaves nothing a later run would duplicate.
  */
 export async function importVersions(
   pool: Pool,
   doc: Pick<DocumentExport, 'name' | 'versions'>,
 ): Promise<number> {
-  if (doc.versions.length === 0) return 0;
-  const { versions } = doc;
-  const { rowCount } = await pool.query(
-    `INSERT INTO versions (doc, created_at, kind, name, authors, size, data)
-     SELECT $1, v.created_at, v.kind, v.name, ARRAY(SELECT json_array_elements_text(v.authors)),
-            octet_length(v.data), v.data
-     FROM unnest($2::bigint[], $3::text[], $4::text[], $5::json[], $6::bytea[])
-          WITH ORDINALITY AS v (created_at, kind, name, authors, data, ord)
-     WHERE NOT EXISTS (
-       SELECT 1 FROM versions had WHERE had.doc = $1 AND had.created_at = v.created_at AND had.data = v.data
-     )
-     ORDER BY v.ord`,
-    [
-      doc.name,
-      versions.map((v) => v.createdAt),
-      versions.map((v) => v.kind),
-      versions.map((v) => v.name),
-      versions.map((v) => JSON.stringify(v.authors)),
-      versions.map((v) => v.data),
-    ],
+  let added = 0;
+  for (let start = 0; start < doc.versions.length;) {
+    const batch: ExportedVersion[] = [];
+    let batchBytes = 0;
+    // At least one, however large.
+    while (start < doc.versions.length && (batch.length === 0 || batchBytes < VERSION_BYTES_PER_STATEMENT)) {
+      const version = doc.versions[start++]!;
+      batch.push(version);
+      batchBytes += version.bytes;
+    }
+    const { rowCount } = await pool.query(
+      `INSERT INTO versions (doc, created_at, kind, name, authors, size, data)
+       SELECT $1, v.created_at, v.kind, v.name, ARRAY(SELECT json_array_elements_text(v.authors)),
+              octet_length(v.data), v.data
+       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::json[], $6::bytea[])
+            WITH ORDINALITY AS v (created_at, kind, name, authors, data, ord)
+       WHERE NOT EXISTS (
+         SELECT 1 FROM versions had
+         WHERE had.doc = $1 AND had.created_at = v.created_at AND had.kind = v.kind
+           AND had.name IS NOT DISTINCT FROM v.name
+           AND had.authors = ARRAY(SELECT json_array_elements_text(v.authors)) AND had.data = v.data
+       )
+       ORDER BY v.ord`,
+      [
+        doc.name,
+        batch.map((v) => v.createdAt),
+        batch.map((v) => v.kind),
+        batch.map((v) => v.name),
+        batch.map((v) => JSON.stringify(v.authors)),
+        batch.map((v) => v.readState()),
+      ],
+    );
+    added += rowCount ?? 0;
+  }
+  return added;
+}
+
+/**
+ * What tells two copies of a version apart: its time, kind, name, authors and the sha-256 of
+ * its state (hex), as one string.
+ */
+export const versionFingerprint = (
+  version: Pick<ExportedVersion, 'createdAt' | 'kind' | 'name' | 'authors'>,
+  stateSha256: string,
+): string => JSON.stringify([version.createdAt, version.kind, version.name, version.authors, stateSha256]);
+
+/**
+ * The fingerprint of each version of `doc` the database holds, hashed in the database: what a
+ * copy is checked against without reading the states back.
+ */
+export async function versionFingerprints(pool: Pool, doc: string): Promise<Set<string>> {
+  const { rows } = await pool.query<{
+    created_at: number;
+    kind: ExportedVersion['kind'];
+    name: string | null;
+    authors: string[];
+    sha256: string;
+  }>(
+    `SELECT created_at, kind, name, authors, encode(sha256(data), 'hex') AS sha256 FROM versions WHERE doc = $1`,
+    [doc],
   );
-  return rowCount ?? 0;
+  return new Set(
+    rows.map((row) =>
+      versionFingerprint(
+        { createdAt: row.created_at, kind: row.kind, name: row.name, authors: row.authors },
+        row.sha256,
+      ),
+    ),
+  );
 }
 
 /**

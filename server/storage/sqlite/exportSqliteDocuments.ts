@@ -32,8 +32,18 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
     );
     const selectVersions = db.prepare<
       [string],
-      { created_at: number; kind: VersionKind; name: string | null; authors: string; data: Buffer }
-    >('SELECT created_at, kind, name, authors, data FROM versions WHERE doc = ? ORDER BY created_at, id');
+      {
+        id: number;
+        created_at: number;
+        kind: VersionKind;
+        name: string | null;
+        authors: string;
+        size: number;
+      }
+    >('SELECT id, created_at, kind, name, authors, size FROM versions WHERE doc = ? ORDER BY created_at, id');
+    const selectVersionState = db.prepare<[number], { data: Buffer }>(
+      'SELECT data FROM versions WHERE id = ?',
+    );
     for (const row of documents) {
       const snapshot = selectSnapshot.get(row.name);
       const entries = selectEntries.all(row.name);
@@ -58,7 +68,9 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
           kind: version.kind,
           name: version.name,
           authors: JSON.parse(version.authors) as string[],
-          data: version.data,
+          bytes: version.size,
+          // Valid until the generator moves on (it closes the file at the end).
+          readState: () => selectVersionState.get(version.id)!.data,
         })),
         images: selectImages
           .all(row.name)
