@@ -69,24 +69,30 @@ export class DocumentLifecycle {
   }
 
   /**
-   * Deletes a document in the trash for good (false when it is not in the trash). The name
-   * is remembered as purged: its links say so, and connections to it are refused with 4410.
+   * Deletes a document in the trash for good (false when it is not in the trash, or, with
+   * `trashedBy`, went there after that time). The name is remembered as purged: its links
+   * say so, and connections to it are refused with 4410.
    */
-  async purge(name: string): Promise<boolean> {
+  async purge(name: string, trashedBy?: number): Promise<boolean> {
     const info = await this.deps.catalogue.info(name);
     if (info?.deletedAt == null) return false;
     // A room that slipped in between trash and now must not append after the delete.
     await this.deps.rooms.evict(name, CloseCode.DocumentDeleted, DeletedReason.Purged);
-    const deleted = await this.deps.catalogue.delete(name);
+    // The delete checks the trash again: a restore while the room was closing wins, and then
+    // nothing of the document (its images and versions neither) is deleted.
+    if (!(await this.deps.catalogue.delete(name, trashedBy))) return false;
     await this.deps.blobs.releaseDocument(name);
     await this.deps.versions.removeDocument(name);
-    return deleted;
+    return true;
   }
 
-  /** Purges every document in the trash (the caller filters what it may see). */
-  async purgeAll(names: readonly string[]): Promise<number> {
+  /**
+   * Purges every document in the trash (the caller filters what it may see); with
+   * `trashedBy`, only those still there since that time when their turn comes.
+   */
+  async purgeAll(names: readonly string[], trashedBy?: number): Promise<number> {
     let purged = 0;
-    for (const name of names) if (await this.purge(name)) purged++;
+    for (const name of names) if (await this.purge(name, trashedBy)) purged++;
     return purged;
   }
 
@@ -94,7 +100,10 @@ export class DocumentLifecycle {
   async purgeExpired(): Promise<number> {
     const cutoff = this.clock() - this.deps.retentionDays * DAY_MS;
     const expired = (await this.deps.catalogue.listTrash()).filter((d) => d.deletedAt! <= cutoff);
-    return this.purgeAll(expired.map((d) => d.name));
+    return this.purgeAll(
+      expired.map((d) => d.name),
+      cutoff,
+    );
   }
 
   /** Runs `purgeExpired` now and every `intervalMs` until `stop`. */

@@ -58,12 +58,15 @@ export interface DocCatalogue {
   restore(name: string): Promise<boolean>;
 
   /**
-   * Deletes a document for good: listing, snapshot and log, in one transaction that also
-   * remembers the name as purged (`purgedAt`); resolves false when there was none. A loaded room must be closed first, or its next append would
-   * create the document again. (A trash that can be restored from is a flag on the listing
-   * that `list` hides; this is what emptying it does.)
+   * Deletes a document in the trash for good: listing, snapshot and log, in one transaction
+   * that also remembers the name as purged (`purgedAt`). Resolves false, deleting nothing,
+   * when no document of that name is in the trash (restored a moment ago, say), or when
+   * `trashedBy` is given and it went there after that time (restored and trashed again since
+   * a sweep chose it). A loaded room must be closed first, or its next append would create
+   * the document again. (The trash is a flag on the listing that `list` hides; this is what
+   * emptying it does.)
    */
-  delete(name: string): Promise<boolean>;
+  delete(name: string, trashedBy?: number): Promise<boolean>;
 
   /**
    * When a document of this name was purged (milliseconds since the epoch; the latest purge),

@@ -58,9 +58,11 @@ export class MemoryCatalogue implements DocCatalogue {
     if (doc !== undefined) doc.title = title;
   }
 
-  async delete(name: string): Promise<boolean> {
+  async delete(name: string, trashedBy = Number.MAX_SAFE_INTEGER): Promise<boolean> {
     this.tables.assertOpen();
-    if (!this.tables.documents.delete(name)) return false;
+    const deletedAt = this.tables.documents.get(name)?.deletedAt ?? null;
+    if (deletedAt === null || deletedAt > trashedBy) return false;
+    this.tables.documents.delete(name);
     this.tables.purged.set(name, this.clock());
     return true;
   }

@@ -62,7 +62,7 @@ const DELETE_STATEMENTS: Statement[] = [
 ];
 const DELETE_DOCUMENT: Statement = {
   name: 'inkwell_delete_document',
-  text: 'DELETE FROM documents WHERE name = $1',
+  text: 'DELETE FROM documents WHERE name = $1 AND deleted_at IS NOT NULL AND deleted_at <= $2::bigint',
 };
 const REMEMBER_PURGED: Statement = {
   name: 'inkwell_remember_purged',
@@ -131,12 +131,12 @@ export class PostgresCatalogue implements DocCatalogue {
     await this.pool.query({ ...SET_TITLE, values: [name, title] });
   }
 
-  async delete(name: string): Promise<boolean> {
+  async delete(name: string, trashedBy = Number.MAX_SAFE_INTEGER): Promise<boolean> {
     await this.log.settled(name);
     return inTransaction(this.pool, async (client) => {
-      const { rowCount } = await client.query({ ...DELETE_DOCUMENT, values: [name] });
-      for (const statement of DELETE_STATEMENTS) await client.query({ ...statement, values: [name] });
+      const { rowCount } = await client.query({ ...DELETE_DOCUMENT, values: [name, trashedBy] });
       if (rowCount === null || rowCount === 0) return false;
+      for (const statement of DELETE_STATEMENTS) await client.query({ ...statement, values: [name] });
       await client.query({ ...REMEMBER_PURGED, values: [name, this.clock()] });
       return true;
     });

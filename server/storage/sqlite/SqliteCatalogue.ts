@@ -18,7 +18,7 @@ export class SqliteCatalogue implements DocCatalogue {
   private readonly updateTitle: Database.Statement<[string | null, string]>;
   private readonly selectPurged: Database.Statement<[string], { purged_at: number }>;
   private readonly createTransaction: (name: string, initial: NewDocument) => DocumentInfo | null;
-  private readonly deleteTransaction: (name: string) => boolean;
+  private readonly deleteTransaction: (name: string, trashedBy: number) => boolean;
 
   constructor(
     db: Database.Database,
@@ -47,7 +47,9 @@ export class SqliteCatalogue implements DocCatalogue {
     );
     const deleteUpdates = db.prepare<[string]>('DELETE FROM updates WHERE doc = ?');
     const deleteSnapshot = db.prepare<[string]>('DELETE FROM snapshots WHERE name = ?');
-    const deleteDocument = db.prepare<[string]>('DELETE FROM documents WHERE name = ?');
+    const deleteTrashed = db.prepare<[string, number]>(
+      'DELETE FROM documents WHERE name = ? AND deleted_at IS NOT NULL AND deleted_at <= ?',
+    );
     const insertPurged = db.prepare<[string, number]>(
       'INSERT INTO purged_documents (name, purged_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET purged_at = excluded.purged_at',
     );
@@ -61,10 +63,10 @@ export class SqliteCatalogue implements DocCatalogue {
       insertFirstUpdate.run(name, content);
       return toDocumentInfo(this.selectOne.get(name)!);
     });
-    this.deleteTransaction = db.transaction((name: string) => {
+    this.deleteTransaction = db.transaction((name: string, trashedBy: number) => {
+      if (deleteTrashed.run(name, trashedBy).changes === 0) return false;
       deleteUpdates.run(name);
       deleteSnapshot.run(name);
-      if (deleteDocument.run(name).changes === 0) return false;
       insertPurged.run(name, this.clock());
       return true;
     });
@@ -107,10 +109,11 @@ export class SqliteCatalogue implements DocCatalogue {
     this.updateTitle.run(title, name);
   }
 
-  async delete(name: string): Promise<boolean> {
+  async delete(name: string, trashedBy = Number.MAX_SAFE_INTEGER): Promise<boolean> {
     this.log.writePending();
+    if (!this.deleteTransaction(name, trashedBy)) return false;
     this.log.forget(name);
-    return this.deleteTransaction(name);
+    return true;
   }
 
   async purgedAt(name: string): Promise<number | null> {

@@ -11,17 +11,24 @@ function setup(retentionDays = 30) {
   const clock = new ManualClock();
   const storage = createMemoryStorage({ clock: clock.read });
   const evicted: { name: string; code: number }[] = [];
+  /** What happens elsewhere while a document's rooms are being closed. */
+  const meanwhile: { evicting?: (name: string) => Promise<unknown> } = {};
   const lifecycle = new DocumentLifecycle({
     log: storage.log,
     catalogue: storage.catalogue,
     versions: storage.versions,
     blobs: storage.blobs,
-    rooms: { evict: async (name, code) => void evicted.push({ name, code }) },
+    rooms: {
+      evict: async (name, code) => {
+        evicted.push({ name, code });
+        await meanwhile.evicting?.(name);
+      },
+    },
     retentionDays,
     logger: silentLogger(),
     clock: clock.read,
   });
-  return { clock, storage, evicted, lifecycle };
+  return { clock, storage, evicted, meanwhile, lifecycle };
 }
 
 describe('DocumentLifecycle', () => {
@@ -38,6 +45,38 @@ describe('DocumentLifecycle', () => {
     await storage.log.append('live', Uint8Array.of(1));
     expect(await lifecycle.purge('live')).toBe(false);
     expect(await storage.catalogue.info('live')).not.toBeNull();
+  });
+
+  it('a restore while the purge closes the document’s rooms wins: nothing of it is deleted', async () => {
+    const { storage, meanwhile, lifecycle } = setup();
+    const image = { bytes: Uint8Array.of(0x89, 0x50, 0x4e, 0x47), type: 'image/png' };
+    await storage.log.append('d', Uint8Array.of(1));
+    await storage.blobs.put('d', 'a'.repeat(64), image);
+    await storage.versions.add('d', { kind: 'named', name: 'v1', authors: [], update: Uint8Array.of(1) });
+    await lifecycle.trash('d');
+    meanwhile.evicting = (name) => lifecycle.restore(name);
+
+    expect(await lifecycle.purge('d')).toBe(false);
+    expect(await storage.catalogue.info('d')).toMatchObject({ deletedAt: null });
+    expect((await storage.log.load('d'))?.updates).toEqual([Uint8Array.of(1)]);
+    expect(await storage.versions.list('d')).toHaveLength(1);
+    expect(await storage.blobs.get('a'.repeat(64))).toEqual(image);
+    expect(await storage.catalogue.purgedAt('d')).toBeNull();
+  });
+
+  it('a sweep leaves a document restored and trashed again since it chose it', async () => {
+    const { clock, storage, meanwhile, lifecycle } = setup(30);
+    await storage.log.append('d', Uint8Array.of(1));
+    await lifecycle.trash('d');
+    clock.advance(31 * DAY);
+    meanwhile.evicting = async (name) => {
+      meanwhile.evicting = undefined;
+      await lifecycle.restore(name);
+      await lifecycle.trash(name);
+    };
+
+    expect(await lifecycle.purgeExpired()).toBe(0);
+    expect(await storage.catalogue.listTrash()).toMatchObject([{ name: 'd', deletedAt: clock.now }]);
   });
 
   it('purges documents once they have been in the trash longer than the retention', async () => {

@@ -90,6 +90,7 @@ export function docCatalogueContract(label: string, open: OpenStorage): void {
       await log().compact('d', bytes(1), SV, seq);
       await log().append('d', bytes(2));
       await log().append('kept', bytes(3));
+      await catalogue().trash('d');
       expect(await catalogue().delete('d')).toBe(true);
       expect(await catalogue().delete('d')).toBe(false);
       expect(await catalogue().info('d')).toBeNull();

@@ -62,6 +62,28 @@ export function docTrashContract(label: string, open: OpenStorage): void {
       expect(await log().load('d')).toBeNull();
     });
 
+    it('deletes only a document in the trash: one restored meanwhile keeps everything', async () => {
+      await log().append('d', bytes(1));
+      expect(await catalogue().delete('d')).toBe(false);
+      await catalogue().trash('d');
+      await catalogue().restore('d');
+      expect(await catalogue().delete('d')).toBe(false);
+      expect(await catalogue().info('d')).toMatchObject({ deletedAt: null });
+      expect((await log().load('d'))?.updates).toEqual([bytes(1)]);
+      expect(await catalogue().purgedAt('d')).toBeNull();
+      expect(await log().append('d', bytes(2))).toBe(2);
+    });
+
+    it('with trashedBy, deletes only a document in the trash since then', async () => {
+      await log().append('d', bytes(1));
+      const chosenAt = fixture.clock.now;
+      fixture.clock.advance(1_000);
+      await catalogue().trash('d');
+      expect(await catalogue().delete('d', chosenAt)).toBe(false);
+      expect(await catalogue().info('d')).toMatchObject({ deletedAt: fixture.clock.now });
+      expect(await catalogue().delete('d', fixture.clock.now)).toBe(true);
+    });
+
     it('remembers a purged name with the time of the purge, and never gives it to a new document', async () => {
       await log().append('d', bytes(1));
       await catalogue().trash('d');
