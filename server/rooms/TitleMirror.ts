@@ -40,7 +40,8 @@ class TitleMirror implements RoomObserver {
       (info) => {
         if (info !== null && info.title !== this.listed) this.write(info.title, readTitle(doc));
       },
-      (error: unknown) => this.logger.error({ err: error, doc: this.name }, 'could not read the listed title'),
+      (error: unknown) =>
+        this.logger.error({ err: error, doc: this.name }, 'could not read the listed title'),
     );
   }
 
