@@ -1,8 +1,9 @@
 import * as Y from 'yjs';
-import { CloseCode } from '../../shared/closeCodes.ts';
+import { CloseCode, DeletedReason } from '../../shared/closeCodes.ts';
 import type { Logger } from '../logger.ts';
 import type { RoomMetrics } from '../metrics/RoomMetrics.ts';
 import type { DocLog } from '../storage/DocLog.ts';
+import { DocumentPurgedError } from '../storage/errors.ts';
 import type { DocumentChannel } from '../cluster/DocumentBus.ts';
 import { blobHashesIn } from '../blobs/blobSources.ts';
 import type { Compactor } from './Compactor.ts';
@@ -142,6 +143,15 @@ export class UpdatePipeline {
       },
       (error: unknown) => {
         quota.released(bytes);
+        if (error instanceof DocumentPurgedError && source.kind === 'connection') {
+          // Purged through another instance, whose eviction message this one missed.
+          logger.info(
+            { conn: source.connection.socket.id, doc: name },
+            'refused an update to a purged document',
+          );
+          source.connection.socket.close(CloseCode.DocumentDeleted, DeletedReason.Purged);
+          return;
+        }
         metrics.storageFailed('append');
         if (source.kind === 'server') {
           logger.error({ err: error, doc: name }, 'could not store a server-made update');

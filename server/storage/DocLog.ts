@@ -46,7 +46,10 @@ export interface DocLog {
    * Numbers are per document: 1 for a new document's first entry, then one more for each
    * append, never reused (not even after compaction). The order of the numbers is the commit
    * order, and appends resolve in that order. Appending to an unknown document creates it
-   * (stock y-websocket clients create documents by editing them).
+   * (stock y-websocket clients create documents by editing them). PostgreSQL rejects an
+   * append to a purged name with `DocumentPurgedError`: there another instance may not have
+   * heard of the purge yet. (One instance closes the rooms before it purges, so the embedded
+   * backends never see one.)
    */
   append(name: string, update: Uint8Array): Promise<number>;
 

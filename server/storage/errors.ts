@@ -1,3 +1,15 @@
+/**
+ * An append to the name of a purged document: an instance that missed the purge (its
+ * eviction message lost) must not bring the document back under that name.
+ */
+export class DocumentPurgedError extends Error {
+  override readonly name = 'DocumentPurgedError';
+
+  constructor(doc: string) {
+    super(`document ${doc} was purged`);
+  }
+}
+
 /** Thrown by a storage call made after `close()`. */
 export class StorageClosedError extends Error {
   override readonly name = 'StorageClosedError';

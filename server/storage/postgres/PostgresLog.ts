@@ -1,7 +1,7 @@
 import type { Pool, QueryConfig } from 'pg';
 import type { Logger } from '../../logger.ts';
 import type { DocLog, LogTail, StoredDocument } from '../DocLog.ts';
-import { StorageClosedError } from '../errors.ts';
+import { DocumentPurgedError, StorageClosedError } from '../errors.ts';
 import type { Clock } from '../Storage.ts';
 
 interface PendingAppend {
@@ -24,7 +24,10 @@ const APPEND: Omit<QueryConfig, 'values'> = {
     WITH batch AS (
       SELECT doc, data, ord FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS b (doc, data, ord)
     ), counts AS (
-      SELECT doc, count(*) AS n, sum(octet_length(data)) AS bytes FROM batch GROUP BY doc
+      -- A purged name stays gone: its appends are refused (DocumentPurgedError), not stored.
+      SELECT doc, count(*) AS n, sum(octet_length(data)) AS bytes FROM batch
+      WHERE NOT EXISTS (SELECT 1 FROM purged_documents p WHERE p.name = batch.doc)
+      GROUP BY doc
     ), numbered AS (
       INSERT INTO documents AS d (name, created_at, updated_at, last_seq, log_bytes)
       SELECT doc, $3::bigint, $3::bigint, n, bytes FROM counts ORDER BY doc
@@ -268,7 +271,11 @@ export class PostgresLog implements DocLog {
     for (const { name } of batch) counts.set(name, (counts.get(name) ?? 0) + 1);
     const next = new Map(rows.map((row) => [row.name, row.last_seq - counts.get(row.name)! + 1]));
     for (const append of batch) {
-      const seq = next.get(append.name)!;
+      const seq = next.get(append.name);
+      if (seq === undefined) {
+        append.reject(new DocumentPurgedError(append.name));
+        continue;
+      }
       next.set(append.name, seq + 1);
       append.resolve(seq);
     }

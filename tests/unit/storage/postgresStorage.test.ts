@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { StorageUnavailableError } from '../../../server/storage/errors.ts';
+import { DocumentPurgedError, StorageUnavailableError } from '../../../server/storage/errors.ts';
 import type { Storage } from '../../../server/storage/Storage.ts';
 import {
   freshDatabaseUrl,
@@ -109,6 +109,25 @@ describe('PostgreSQL storage', () => {
     await b.log.compact('d', bytes(3, 3), bytes(3), 3);
     expect((await a.log.load('d'))?.snapshot).toEqual(bytes(4, 4));
     expect((await a.catalogue.info('d'))?.bytes).toBe(2 + 2);
+  });
+
+  it('refuses appends to a purged name from an instance that missed the purge, storing the rest of the commit', async () => {
+    const url = await freshDatabaseUrl();
+    const [purging, unaware] = await Promise.all([open(url), open(url)]);
+    await purging.log.append('gone', bytes(1));
+    await purging.catalogue.trash('gone');
+    expect(await purging.catalogue.delete('gone')).toBe(true);
+
+    // One group commit: an edit to the purged document beside one to another document.
+    const [late, other] = await Promise.allSettled([
+      unaware.log.append('gone', bytes(2)),
+      unaware.log.append('kept', bytes(3)),
+    ]);
+    expect(late).toMatchObject({ status: 'rejected', reason: expect.any(DocumentPurgedError) });
+    expect(other).toEqual({ status: 'fulfilled', value: 1 });
+    expect(await purging.log.load('gone')).toBeNull();
+    expect(await purging.catalogue.info('gone')).toBeNull();
+    expect((await purging.catalogue.list()).map((d) => d.name)).toEqual(['kept']);
   });
 
   it('migrates once when several instances start together', async () => {
