@@ -209,7 +209,12 @@ export class WsConnection implements RoomSocket {
     deps.logger.debug({ ...this.describe(), role: admission.access.role }, 'sync socket opened');
     const backlog = this.queued ?? [];
     this.queued = null;
-    for (const frame of backlog) session.receive(frame);
+    for (const frame of backlog) {
+      // A frame the room refused closed the socket: what was sent after it is not taken
+      // (an update after a refused one may depend on it, and would never apply).
+      if (this.closing) break;
+      session.receive(frame);
+    }
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {

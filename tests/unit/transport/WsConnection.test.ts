@@ -55,8 +55,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** A connection to `/sync/notes?token=t` whose token verification the test settles. */
-function connect(): Setup {
+/**
+ * A connection to `/sync/notes?token=t` whose token verification the test settles;
+ * `roomReceives` plays the room's handling of each frame.
+ */
+function connect(roomReceives?: (frame: Uint8Array, socket: WsConnection) => void): Setup {
   const setup: Setup = {
     ws: new FakeWs(),
     connections: new ConnectionLimiter(100, 1),
@@ -82,10 +85,13 @@ function connect(): Setup {
   const deps: ConnectionDeps = {
     admission,
     rooms: {
-      join: async () => {
+      join: async (_doc, socket) => {
         setup.joins++;
         return {
-          receive: (frame: Uint8Array) => setup.received.push([...frame]),
+          receive: (frame: Uint8Array) => {
+            setup.received.push([...frame]);
+            roomReceives?.(frame, socket as WsConnection);
+          },
           leave: () => setup.left++,
         };
       },
@@ -127,6 +133,19 @@ describe('a sync connection', () => {
     ]);
     ws.receive([3]);
     expect(received.at(-1)).toEqual([3]);
+  });
+
+  it('takes none of the frames sent during admission after one the room refused', async () => {
+    const { ws, received, verified } = connect((frame, socket) => {
+      if (frame[0] === 9) socket.close(CloseCode.MessageTooBig, 'document would exceed its limit');
+    });
+    ws.receive([0, 0, 1]);
+    ws.receive([9]);
+    ws.receive([0, 2, 2]);
+    verified.resolve(claims(hourFromNow()));
+    await settle();
+    expect(received).toEqual([[0, 0, 1], [9]]);
+    expect(ws.closes.map((c) => c.code)).toEqual([CloseCode.MessageTooBig]);
   });
 
   it('closed while its token is checked, it never joins and gives its connection slot back', async () => {
