@@ -39,7 +39,25 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
+/** Says why leaving the page now would lose something (null: nothing would be lost). */
+type LeaveGuard = () => string | null;
+const leaveGuards = new Set<LeaveGuard>();
+
+/**
+ * Asks the writer before an in-app navigation while `guard` has a reason; the returned
+ * function stops guarding. (Closing or reloading the tab is for `beforeunload`.)
+ */
+export function guardLeaving(guard: LeaveGuard): () => void {
+  leaveGuards.add(guard);
+  return () => leaveGuards.delete(guard);
+}
+
+/** Goes to `path` without a page load, unless a leave guard's question is answered No. */
 export function navigate(path: string): void {
+  for (const guard of leaveGuards) {
+    const reason = guard();
+    if (reason !== null && !window.confirm(reason)) return;
+  }
   window.history.pushState(null, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }

@@ -17,7 +17,7 @@ import { ShortcutsDialog } from './ShortcutsDialog.tsx';
 import { tokenFor } from '../accessTokens.ts';
 import { ImageDrop } from './extensions/ImageDrop.ts';
 import { insertImages } from './imageUpload.ts';
-import { removeOrphanedUploads } from './uploadPlaceholders.ts';
+import { removeOrphanedUploads, warnBeforeLeavingUploads } from './uploadPlaceholders.ts';
 import { Toolbar } from './Toolbar.tsx';
 import type { ToolbarUi } from './tools.tsx';
 import { WordCount } from './WordCount.tsx';
@@ -105,6 +105,8 @@ export function CollaborativeEditor({ session, identity, editable, onReady, onSh
     };
     insertImages(editor, files, upload, at);
   };
+
+  useEffect(() => warnBeforeLeavingUploads(session.provider.awareness), [session]);
 
   // Only writers tidy up: a reader's change would be refused by the server.
   useEffect(

@@ -2,6 +2,7 @@ import type { Editor } from '@tiptap/core';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import type { Awareness } from 'y-protocols/awareness';
 import type { CollabSession } from '../collab/CollabSession.ts';
+import { guardLeaving } from '../router.ts';
 
 /**
  * An upload placeholder is an image node with an upload id and no src, which every
@@ -39,6 +40,26 @@ export function findPlaceholder(editor: Editor, uploadId: string): Placeholder |
 
 const ownUploads = (awareness: Awareness): string[] =>
   (awareness.getLocalState()?.[UPLOADS_FIELD] as string[] | undefined) ?? [];
+
+/**
+ * While this browser has an upload running, asks before leaving the document, in-app or by
+ * closing the tab: the image goes in only while the document is open here, so leaving drops
+ * it (and its placeholder goes once others see the claim lapse). Returns the cleanup.
+ */
+export function warnBeforeLeavingUploads(awareness: Awareness): () => void {
+  const uploading = () => ownUploads(awareness).length > 0;
+  const onBeforeUnload = (event: BeforeUnloadEvent) => {
+    if (uploading()) event.preventDefault();
+  };
+  window.addEventListener('beforeunload', onBeforeUnload);
+  const stopGuarding = guardLeaving(() =>
+    uploading() ? 'An image is still uploading and will not be added if you leave. Leave anyway?' : null,
+  );
+  return () => {
+    window.removeEventListener('beforeunload', onBeforeUnload);
+    stopGuarding();
+  };
+}
 
 /** Tells everyone this browser is uploading `uploadId` (before its placeholder is inserted). */
 export function claimUpload(awareness: Awareness, uploadId: string): void {

@@ -128,6 +128,32 @@ describe('images in Chromium', () => {
     await grace.page.screenshot({ path: 'test-artifacts/image-uploaded.png' });
   });
 
+  it('asks before leaving a document while an image is uploading; staying, the image arrives', async () => {
+    const url = await createDocumentUrl(suite.server.url, 'Upload before leaving');
+    const ada = await suite.person('Ada');
+    await openEditor(ada, url);
+    const release = await holdUploadsUntilReleased(ada.page);
+    await pasteFile(ada.page, { base64: PNG_BASE64, type: 'image/png' });
+    await ada.page.locator('.ProseMirror img[data-upload-id]').waitFor({ state: 'attached' });
+    const questions: string[] = [];
+    ada.page.on('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+
+    await ada.page.locator('a.brand').click();
+    await expect.poll(() => questions).toHaveLength(1);
+    expect(questions[0]).toMatch(/image is still uploading/);
+    expect(ada.page.url()).toBe(url);
+
+    release();
+    await expect.poll(() => loadedImages(ada.page), { timeout: 20_000 }).toHaveLength(1);
+    // Nothing running any more: the link is followed without a question.
+    await ada.page.locator('a.brand').click();
+    await ada.page.waitForURL(`${suite.server.url}/`);
+    expect(questions).toHaveLength(1);
+  });
+
   it('a placeholder whose uploader’s tab closed mid-upload disappears for everyone', async () => {
     const url = await createDocumentUrl(suite.server.url, 'Abandoned upload');
     const ada = await suite.person('Ada');
