@@ -43,14 +43,30 @@ function Brand() {
   );
 }
 
-function RefusalNotice({ code, reason = '' }: { code: number; reason?: string }) {
-  const message =
-    code === CloseCode.DocumentDeleted && reason === DeletedReason.Purged
-      ? PURGED_MESSAGE
-      : (REFUSAL_MESSAGES[code] ?? 'This document cannot be opened right now.');
+function RefusalNotice({
+  code,
+  reason = '',
+  unsaved = false,
+}: {
+  code: number;
+  reason?: string;
+  /** Changes made here that the server has not confirmed (they stay in this browser's copy). */
+  unsaved?: boolean;
+}) {
+  const purged = code === CloseCode.DocumentDeleted && reason === DeletedReason.Purged;
+  const message = purged
+    ? PURGED_MESSAGE
+    : (REFUSAL_MESSAGES[code] ?? 'This document cannot be opened right now.');
   return (
     <div className="notice notice-error" role="alert">
       <strong>{message}</strong>
+      {/* A purged document takes nothing more; anything else can be opened here again. */}
+      {unsaved && !purged && (
+        <p>
+          Your latest changes are not on the server yet. They are kept in this browser and are sent when you
+          open this document here again with access.
+        </p>
+      )}
     </div>
   );
 }
@@ -170,7 +186,9 @@ function OpenDocument({ name, auth, token }: { name: string; auth: boolean; toke
         )}
       </header>
 
-      {state.refused && <RefusalNotice code={state.refused.code} reason={state.refused.reason} />}
+      {state.refused && (
+        <RefusalNotice code={state.refused.code} reason={state.refused.reason} unsaved={!state.saved} />
+      )}
 
       <main className="doc-body">
         {session && <PrintTitle doc={session.doc} />}

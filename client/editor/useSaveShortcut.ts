@@ -3,6 +3,11 @@ import type { CollabState } from '../collab/CollabSession.ts';
 
 /** What Ctrl/⌘+S answers, in words for a writer. */
 function saveAnswer(state: CollabState): string {
+  if (state.refused !== null) {
+    return state.saved
+      ? 'This session has ended (see the notice above). Everything you wrote was saved.'
+      : 'This session has ended (see the notice above). Your latest changes are kept in this browser.';
+  }
   if (state.connection === 'connected') {
     return state.saved ? 'All changes are saved. Inkwell saves as you type.' : 'Saving your latest changes…';
   }

@@ -41,6 +41,42 @@ describe('sharing with access links (AUTH_SECRET set)', () => {
     await waitForEditorText(grace.page, (t) => t.includes('More soon.'), 'live updates at the viewer');
   });
 
+  it('a link that expires while changes wait offline says they are kept here; a new link sends them', async () => {
+    const doc = 'train-notes';
+    const expiresInSeconds = 6;
+    const expiresAt = Date.now() + expiresInSeconds * 1000;
+    const short = await signToken(SECRET, { sub: 'ada', doc, role: 'write' }, expiresInSeconds);
+    const ada = await person('Ada');
+    await ada.page.goto(`${suite.server.url}/d/${doc}?token=${short}`);
+    await ada.page.getByRole('button', { name: 'Create it' }).click();
+    await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await ada.goOffline();
+    await ada.page.locator('.ProseMirror').click();
+    await ada.page.keyboard.type('Written on the train.');
+    await ada.page.getByRole('status').filter({ hasText: 'kept on this device' }).waitFor();
+
+    await new Promise((resolve) => setTimeout(resolve, expiresAt - Date.now() + 1000));
+    await ada.goOnline();
+    const notice = ada.page.getByRole('alert').filter({ hasText: 'This link has expired' });
+    await notice.waitFor({ timeout: 20_000 });
+    expect(await notice.textContent()).toContain('Your latest changes are not on the server yet.');
+    await ada.page.screenshot({ path: 'test-artifacts/expired-link-changes-kept.png' });
+    await ada.page.keyboard.press('Control+s');
+    await ada.page.getByText('Your latest changes are kept in this browser.').waitFor();
+
+    // A new link, in the same browser: what was kept reaches the server.
+    const fresh = await signToken(SECRET, { sub: 'ada', doc, role: 'write' }, 3600);
+    await ada.page.goto(`${suite.server.url}/d/${doc}?token=${fresh}`);
+    await ada.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const grace = await person('Grace');
+    await grace.page.goto(`${suite.server.url}/d/${doc}?token=${fresh}`);
+    await waitForEditorText(
+      grace.page,
+      (t) => t.includes('Written on the train.'),
+      'the kept change at Grace',
+    );
+  });
+
   it('without a link, the page explains instead of spinning', async () => {
     const stranger = await person('Mallory');
     await stranger.page.goto(`${suite.server.url}/d/board-memo`);
