@@ -316,16 +316,22 @@ function mountShare(
     const doc = checkedName(body.doc);
     const request = { kind: 'document', doc, role: Role.Write } as const;
     granted(permit(caller, request), request);
+    // A link never outlives the token that made it: otherwise an hour's access could mint
+    // a month's, and that one another month's, for ever.
+    const ttlSeconds =
+      caller.expiresAt === null
+        ? body.ttlSeconds
+        : Math.max(1, Math.min(body.ttlSeconds, Math.floor((caller.expiresAt - Date.now()) / 1000)));
     const token = await signToken(
       secret,
       { sub: `shared-by:${caller.subject ?? 'anyone'}`, doc, role: body.role },
-      body.ttlSeconds,
+      ttlSeconds,
     );
     return c.json({
       role: body.role,
       token,
       url: `${documentPath(doc)}?token=${token}`,
-      expiresAt: new Date(Date.now() + body.ttlSeconds * 1000).toISOString(),
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
     } satisfies ShareLink);
   });
 }

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -222,6 +223,37 @@ describe('HTTP API in auth mode', () => {
     );
     expect(fromReader.status).toBe(403);
     for (const c of [writer, viewer, check]) c.destroy();
+  });
+
+  it('share links never outlive the token that made them, whatever lifetime is asked for', async () => {
+    const shortToken = await token('contract-*', Role.Write, 60);
+    const share = await api(
+      '/api/share',
+      {
+        method: 'POST',
+        body: JSON.stringify({ doc: 'contract-a', role: 'write', ttlSeconds: 30 * 24 * 3600 }),
+      },
+      shortToken,
+    );
+    expect(share.status).toBe(200);
+    const link = ShareLink.parse(await share.json());
+    const madeBy = decodeJwt(shortToken).exp!;
+    expect(decodeJwt(link.token).exp).toBeLessThanOrEqual(madeBy);
+    expect(Date.parse(link.expiresAt)).toBeLessThanOrEqual(madeBy * 1000);
+    // Nor does one made from that link.
+    const again = ShareLink.parse(
+      await (
+        await api(
+          '/api/share',
+          {
+            method: 'POST',
+            body: JSON.stringify({ doc: 'contract-a', role: 'write', ttlSeconds: 30 * 24 * 3600 }),
+          },
+          link.token,
+        )
+      ).json(),
+    );
+    expect(decodeJwt(again.token).exp).toBeLessThanOrEqual(madeBy);
   });
 });
 
