@@ -38,6 +38,7 @@ const envSchema = z.object({
     .includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' })
     .optional(),
   ALLOWED_ORIGINS: z.string().optional(),
+  ALLOWED_HOSTS: z.string().optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   MAX_DOCUMENT_BYTES: integer(1024, 1024 * 1024 * MiB).default(64 * MiB),
   // No default here: it is 1 MiB or MAX_DOCUMENT_BYTES, whichever is smaller (loadConfig).
@@ -100,6 +101,8 @@ export interface Config {
   authPublicKey: string | null;
   /** Origins allowed to open sync sockets from a browser; null allows any. */
   allowedOrigins: string[] | null;
+  /** With auth off, host names served besides localhost and IP addresses (access/browserGuard.ts). */
+  allowedHosts: string[];
   /** Take the client address from X-Forwarded-For (only behind a proxy you control). */
   trustProxy: boolean;
   /**
@@ -230,6 +233,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .map((origin) => origin.trim().replace(/\/$/, ''))
           .filter(Boolean)
       : null,
+    allowedHosts: (e.ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
     trustProxy: e.TRUST_PROXY === 'true',
     perMessageDeflate: e.PER_MESSAGE_DEFLATE === 'true',
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,

@@ -26,6 +26,8 @@ import { openStorage } from './storage/openStorage.ts';
 import type { Storage } from './storage/Storage.ts';
 import { Authorizer } from './access/authorize.ts';
 import { TokenVerifier } from './access/TokenVerifier.ts';
+import type { BrowserGuard } from './access/browserGuard.ts';
+import { guardBrowserRequests } from './http/browserRequests.ts';
 import { ConnectionLimiter } from './access/ConnectionLimiter.ts';
 import { Heartbeat } from './transport/Heartbeat.ts';
 import { HeldRefusals } from './transport/HeldRefusals.ts';
@@ -163,6 +165,10 @@ export async function startServer(
       ? null
       : new TokenVerifier({ secret: config.authSecret, publicKeyPem: config.authPublicKey ?? undefined });
   const authorizer = new Authorizer(verifier);
+  // Auth off: which names and browser origins may use the server (access/browserGuard.ts).
+  const browserGuard: BrowserGuard | null = authorizer.tokensRequired
+    ? null
+    : { allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins };
   const heartbeat = new Heartbeat(config.heartbeatIntervalMs);
 
   const httpLogger = logger.child({ component: 'http' });
@@ -185,6 +191,7 @@ export async function startServer(
     await next();
     c.header(INSTANCE_HEADER, config.instanceId);
   });
+  if (browserGuard !== null) guardBrowserRequests(app, browserGuard);
   mountOpsRoutes(app, { metrics, stats, readiness, authorizer, metricsToken: config.metricsToken });
   createApp(
     {
@@ -230,6 +237,7 @@ export async function startServer(
       admission: {
         authorizer,
         allowedOrigins: config.allowedOrigins,
+        browserGuard,
         connections: new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerIp),
         documents: registry,
         maxLoadedDocuments: config.maxLoadedDocuments,

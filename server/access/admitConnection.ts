@@ -1,4 +1,5 @@
 import { Role } from '../../shared/access.ts';
+import { hostAllowed, originAllowed, type BrowserGuard } from './browserGuard.ts';
 import { CloseCode } from '../../shared/closeCodes.ts';
 import { parseDocNameFromPath } from '../../shared/docName.ts';
 import type { Logger } from '../logger.ts';
@@ -15,6 +16,8 @@ export interface Handshake {
   path: string;
   /** The browser's Origin header, if any. */
   origin: string | undefined;
+  /** The Host header: the name the client used to reach the server. */
+  host: string | undefined;
   remoteAddress: string;
   /** Offered Sec-WebSocket-Protocol values (a token may travel there). */
   protocols: readonly string[];
@@ -31,6 +34,8 @@ export interface AdmissionPolicy {
   authorizer: Authorizer;
   /** Browser origins allowed to connect; null allows any. */
   allowedOrigins: readonly string[] | null;
+  /** With auth off: which names and browser origins may use the server; null with auth on. */
+  browserGuard: BrowserGuard | null;
   connections: ConnectionLimiter;
   documents: OpenDocuments;
   maxLoadedDocuments: number;
@@ -88,8 +93,22 @@ export async function admitConnection(
   if (policy.isShuttingDown()) return refuse(CloseCode.ServiceRestart, 'server is shutting down');
   // Cross-site WebSocket hijacking: a page elsewhere must not use a visitor's browser to
   // reach us. Clients that send no Origin are not browsers, and could forge one anyway.
-  const { origin, remoteAddress } = handshake;
-  if (policy.allowedOrigins !== null && origin !== undefined && !policy.allowedOrigins.includes(origin)) {
+  const { origin, host, remoteAddress } = handshake;
+  if (policy.browserGuard !== null) {
+    // Auth off: nothing else stands between a page elsewhere and the documents.
+    if (!hostAllowed(policy.browserGuard, host)) {
+      policy.logger.warn({ host }, 'refused a sync socket for a host name not served');
+      return refuse(CloseCode.Forbidden, 'host not allowed: add it to ALLOWED_HOSTS');
+    }
+    if (!originAllowed(policy.browserGuard, origin, host)) {
+      policy.logger.warn({ origin }, 'refused a sync socket from a foreign origin');
+      return refuse(CloseCode.Forbidden, 'origin not allowed');
+    }
+  } else if (
+    policy.allowedOrigins !== null &&
+    origin !== undefined &&
+    !policy.allowedOrigins.includes(origin)
+  ) {
     policy.logger.warn({ origin }, 'refused a sync socket from a foreign origin');
     return refuse(CloseCode.Forbidden, 'origin not allowed');
   }

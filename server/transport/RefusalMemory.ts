@@ -116,5 +116,7 @@ function keyOf(handshake: Handshake): string {
     .update(handshake.protocols.join(','))
     .update('\0')
     .update(handshake.origin ?? '')
+    .update('\0')
+    .update(handshake.host ?? '')
     .digest('base64');
 }

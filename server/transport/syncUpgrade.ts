@@ -52,6 +52,7 @@ export function attachSyncUpgrades(server: Server, options: SyncUpgradeOptions):
     const handshake: Handshake = {
       path,
       origin: request.headers.origin,
+      host: request.headers.host,
       remoteAddress: clientAddress(request, options.trustProxy),
       protocols: (request.headers['sec-websocket-protocol'] ?? '')
         .split(',')

@@ -20,6 +20,7 @@ const token = (doc: string, role: Role = Role.Write, ttlSeconds = 3600, secret =
 const handshake = (path: string, more: Partial<Handshake> = {}): Handshake => ({
   path,
   origin: undefined,
+  host: undefined,
   remoteAddress: ADDRESS,
   protocols: [],
   ...more,
@@ -36,6 +37,7 @@ function policy(
   options: {
     auth?: boolean;
     allowedOrigins?: string[];
+    allowedHosts?: string[];
     maxConnections?: number;
     maxPerAddress?: number;
     maxLoadedDocuments?: number;
@@ -45,6 +47,10 @@ function policy(
   const state: TestPolicy = {
     authorizer: new Authorizer(options.auth === false ? null : new TokenVerifier({ secret: SECRET })),
     allowedOrigins: options.allowedOrigins ?? null,
+    browserGuard:
+      options.auth === false
+        ? { allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.allowedOrigins ?? null }
+        : null,
     connections: new ConnectionLimiter(options.maxConnections ?? 100, options.maxPerAddress ?? 10),
     documents: {
       hasRoom: (name) => loaded.has(name),
@@ -222,6 +228,49 @@ describe('refusing a sync connection', () => {
       (await admitConnection(handshake('/sync/notes', { origin: 'https://docs.example.com' }), p)).kind,
     ).toBe('admitted');
     expect((await admitConnection(handshake('/sync/notes'), p)).kind).toBe('admitted');
+  });
+
+  it('with auth off, a page on another site or a host name not served (DNS rebinding); this server’s own pages and this machine’s are let in', async () => {
+    const p = policy({ auth: false, allowedHosts: ['inkwell.acme.com'] });
+    const admitted = async (more: Partial<Handshake>) =>
+      (await admitConnection(handshake('/sync/notes', more), p)).kind === 'admitted';
+    expect(await admitted({ host: '127.0.0.1:3000', origin: 'https://evil.example' })).toBe(false);
+    expect(await admitted({ host: '127.0.0.1:3000', origin: 'null' })).toBe(false);
+    expect(await admitConnection(handshake('/sync/notes', { host: 'rebind.evil.example:3000' }), p)).toEqual({
+      kind: 'refused',
+      code: CloseCode.Forbidden,
+      reason: 'host not allowed: add it to ALLOWED_HOSTS',
+    });
+    expect(await admitted({ host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' })).toBe(true);
+    expect(await admitted({ host: '192.168.1.20:3000', origin: 'http://192.168.1.20:3000' })).toBe(true);
+    expect(await admitted({ host: '[::1]:3000', origin: 'http://localhost:5173' })).toBe(true);
+    expect(await admitted({ host: 'Inkwell.Acme.COM', origin: 'https://inkwell.acme.com' })).toBe(true);
+    expect(await admitted({ host: 'localhost:3000' })).toBe(true);
+    // Names nobody can hold on the public internet: a teammate's machine on the office network.
+    for (const host of [
+      'office-pc:3000',
+      'notes.lan',
+      'nas.local',
+      'wiki.home.arpa',
+      'inkwell-lan.test:80',
+    ]) {
+      expect(await admitted({ host, origin: `http://${host}` })).toBe(true);
+    }
+    expect(await admitted({ host: 'inkwell.acme.org' })).toBe(false);
+    // With auth on, tokens decide: neither rule applies.
+    const withAuth = policy();
+    const claims = await token('notes');
+    expect(
+      (
+        await admitConnection(
+          handshake(`/sync/notes?token=${claims}`, {
+            host: 'rebind.evil.example',
+            origin: 'https://app.example',
+          }),
+          withAuth,
+        )
+      ).kind,
+    ).toBe('admitted');
   });
 
   it('the connection past the per-address limit, retryably; other addresses still get in', async () => {

@@ -8,6 +8,7 @@ const EXPIRED = { code: CloseCode.Unauthorized, reason: 'token expired' };
 const handshake = (path: string, more: Partial<Handshake> = {}): Handshake => ({
   path,
   origin: undefined,
+  host: undefined,
   remoteAddress: '203.0.113.7',
   protocols: [],
   ...more,

@@ -73,6 +73,7 @@ function connect(roomReceives?: (frame: Uint8Array, socket: WsConnection) => voi
   const admission: AdmissionPolicy = {
     authorizer: new Authorizer(verifier),
     allowedOrigins: null,
+    browserGuard: null,
     connections: setup.connections,
     documents: { loadedCount: 0, hasRoom: () => false },
     maxLoadedDocuments: 10,
@@ -111,7 +112,13 @@ function connect(roomReceives?: (frame: Uint8Array, socket: WsConnection) => voi
   return setup;
 }
 
-const handshake = { path: '/sync/notes?token=t', origin: undefined, remoteAddress: ADDRESS, protocols: [] };
+const handshake = {
+  path: '/sync/notes?token=t',
+  origin: undefined,
+  host: undefined,
+  remoteAddress: ADDRESS,
+  protocols: [],
+};
 const claims = (exp: number): AccessClaims => ({ sub: 'ada', doc: 'notes', role: Role.Write, exp });
 const hourFromNow = () => Math.floor(Date.now() / 1000) + 3600;
 
