@@ -1,5 +1,5 @@
-import type { VersionKind } from '../../shared/api.ts';
 import type { StoredBlob } from './BlobStore.ts';
+import type { VersionInfo } from './DocVersions.ts';
 
 /**
  * One document exactly as a backend stores it: listing, snapshot, log entries with their
@@ -24,13 +24,7 @@ export interface DocumentExport {
 }
 
 /** One saved version as stored (see DocVersions), without the id the backend gave it. */
-export interface ExportedVersion {
-  createdAt: number;
-  kind: VersionKind;
-  name: string | null;
-  authors: string[];
-  /** Size of its state. */
-  bytes: number;
+export interface ExportedVersion extends Omit<VersionInfo, 'id'> {
   /**
    * Reads the document's full state then. Read one at a time, while the document is being
    * copied: a long history of a large document can be more than memory holds at once.

@@ -9,7 +9,7 @@ import {
 } from '../DocVersions.ts';
 import type { Clock } from '../Storage.ts';
 
-interface VersionRow {
+export interface VersionRow {
   id: number;
   created_at: number;
   kind: VersionKind;
@@ -20,9 +20,9 @@ interface VersionRow {
 
 // The state is the row's last column: listing reads the columns before it and never touches
 // the overflow pages a large state takes.
-const INFO_COLUMNS = 'id, created_at, kind, name, authors, size';
+export const INFO_COLUMNS = 'id, created_at, kind, name, authors, size';
 
-const toInfo = (row: VersionRow): VersionInfo => ({
+export const toInfo = (row: VersionRow): VersionInfo => ({
   id: String(row.id),
   createdAt: row.created_at,
   kind: row.kind,

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import type { VersionKind } from '../../../shared/api.ts';
 import type { DocumentExport } from '../DocumentExport.ts';
 import { migrate } from './migrations.ts';
+import { INFO_COLUMNS, toInfo, type VersionRow } from './SqliteDocVersions.ts';
 
 /**
  * Reads every document of an Inkwell SQLite file, one at a time. The file is first migrated
@@ -30,17 +30,9 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
     const selectImages = db.prepare<[string], { hash: string; type: string; data: Buffer }>(
       'SELECT b.hash, b.type, b.data FROM blob_refs r JOIN blobs b ON b.hash = r.hash WHERE r.doc = ? ORDER BY b.hash',
     );
-    const selectVersions = db.prepare<
-      [string],
-      {
-        id: number;
-        created_at: number;
-        kind: VersionKind;
-        name: string | null;
-        authors: string;
-        size: number;
-      }
-    >('SELECT id, created_at, kind, name, authors, size FROM versions WHERE doc = ? ORDER BY created_at, id');
+    const selectVersions = db.prepare<[string], VersionRow>(
+      `SELECT ${INFO_COLUMNS} FROM versions WHERE doc = ? ORDER BY created_at, id`,
+    );
     const selectVersionState = db.prepare<[number], { data: Buffer }>(
       'SELECT data FROM versions WHERE id = ?',
     );
@@ -63,15 +55,11 @@ export function* exportSqliteDocuments(file: string): Generator<DocumentExport> 
                 throughSeq: snapshot.through_seq,
               },
         entries: entries.map((entry) => ({ seq: entry.seq, data: entry.data })),
-        versions: selectVersions.all(row.name).map((version) => ({
-          createdAt: version.created_at,
-          kind: version.kind,
-          name: version.name,
-          authors: JSON.parse(version.authors) as string[],
-          bytes: version.size,
+        versions: selectVersions.all(row.name).map((version) => {
+          const { id: _id, ...info } = toInfo(version);
           // Valid until the generator moves on (it closes the file at the end).
-          readState: () => selectVersionState.get(version.id)!.data,
-        })),
+          return { ...info, readState: () => selectVersionState.get(version.id)!.data };
+        }),
         images: selectImages
           .all(row.name)
           .map(({ hash, type, data }) => ({ hash, blob: { bytes: data, type } })),
