@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
-import { backfillImageReferences } from '../server/backfills/imageReferences.ts';
+import { backfillImageReferences, IMAGE_REFERENCES_BACKFILL } from '../server/backfills/imageReferences.ts';
 import { createLogger } from '../server/logger.ts';
 import type { DocumentExport } from '../server/storage/DocumentExport.ts';
 import { StorageUnavailableError } from '../server/storage/errors.ts';
@@ -168,14 +168,17 @@ for (const doc of exportSqliteDocuments(file)) {
 // Images a document shows without referencing them (pasted from another document before
 // references came from content) are in the database by now, copied with the document they
 // were uploaded to: record that each document showing one references it, as the server's
-// backfill does, so purging the uploader there does not take them from the others.
-const referencesFailed = await backfillImageReferences(target).then(
-  () => false,
-  (error: unknown) => {
-    process.stderr.write(`failed   recording the images each document shows: ${reasonOf(error)}\n`);
-    return true;
-  },
-);
+// backfill does, so purging the uploader there does not take them from the others. That is
+// the backfill, done: the server need not read every document again at its first start.
+const referencesFailed = await backfillImageReferences(target)
+  .then(() => target.backfills.finish(IMAGE_REFERENCES_BACKFILL))
+  .then(
+    () => false,
+    (error: unknown) => {
+      process.stderr.write(`failed   recording the images each document shows: ${reasonOf(error)}\n`);
+      return true;
+    },
+  );
 // After the documents: exportSqliteDocuments has migrated the file's schema by now.
 let purgedFailed = false;
 const purged = await importPurgedNames(pool, exportSqlitePurgedNames(file)).catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CONTENT_FRAGMENT } from '../../shared/documentModel.ts';
+import { IMAGE_REFERENCES_BACKFILL } from '../../server/backfills/imageReferences.ts';
 import { silentLogger } from '../../server/logger.ts';
 import type { StoredDocument } from '../../server/storage/DocLog.ts';
 import { openSqliteStorage } from '../../server/storage/sqlite/openSqliteStorage.ts';
@@ -124,8 +125,10 @@ describe('npm run migrate (SQLite to PostgreSQL)', () => {
       expect(await target.blobs.releaseDocument('notes')).toBe(1);
       expect(await target.blobs.get(PHOTO_HASH)).toEqual(PHOTO);
       expect(await target.blobs.get(DIAGRAM_HASH)).toBeNull();
-      // The image the plan only shows is referenced by the plan now.
+      // The image the plan only shows is referenced by the plan now, and the server's start
+      // has no image backfill left to do.
       expect(await target.blobs.get(SKETCH_HASH)).toEqual(SKETCH);
+      expect(await target.backfills.pending()).not.toContain(IMAGE_REFERENCES_BACKFILL);
       const versions = await target.versions.list('notes');
       expect(versions.map(({ id: _id, ...info }) => info)).toEqual(
         sourceVersions.map(({ id: _id, ...info }) => info),
